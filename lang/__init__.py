@@ -1,0 +1,1 @@
+"""Tabellion language front end: text in, checked program out."""

@@ -1,0 +1,1 @@
+"""Tabellion runtime: engine, state, chain, CLI."""

@@ -1,0 +1,1 @@
+"""Contracts written in Tabellion, shipped as package data."""
