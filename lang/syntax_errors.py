@@ -1,0 +1,176 @@
+"""Lark's parse failures retold in the language's own words.
+
+Lark reports terminal names (`RBRACE`, `__ANON_3`); users should read
+"expected an expression or '}' after 'total +'". Sets of expected terminals are
+summarised by what they start (an expression, a statement, a declaration).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from .diagnostics import Diagnostic, Span
+
+__all__ = ["describe_unexpected"]
+
+_PATTERN_WORDS = {
+    "NAME": "a name",
+    "INT": "a number",
+    "DECIMAL": "a number",
+    "MONEY": "an amount of money",
+    "RATE": "a rate",
+    "DATE": "a date",
+    "TIME": "a time",
+    "DURATION": "a duration",
+    "TEXT": "a text in double quotes",
+    "$END": "the end of the file",
+}
+_EXPRESSION_START = {"INT", "MONEY", "RATE", "DATE", "TIME", "DURATION", "TEXT", "TRUE", "FALSE", "LSQB", "LPAR", "MINUS", "NOT"}
+_STATEMENT_START = {"LET", "IF", "FOR", "WHILE", "REQUIRE", "PAY", "EMIT", "RETURN", "SPLIT", "WATERFALL", "GRANT", "REVOKE"}
+_MEMBER_START = {"ROLE", "PARTY", "PARAM", "STATE", "RECORD", "ENUM", "EVENT", "INVARIANT", "FN", "ENTRY", "INIT"}
+_STEP_START = {"FUND", "DEPLOY", "WAIT", "AT", "EXPECT"}
+_TIER_START = {"FEE", "RECOUP"}
+_OPERATORS = {"==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "and", "or", "in", "not", ".", "(", "["}
+
+
+def describe_unexpected(error: UnexpectedInput, source: str, path: str, terminals, offset: int = 0) -> Diagnostic:
+    """A diagnostic for a Lark parse failure; `terminals` maps terminal names to definitions."""
+    line, column = max(error.line, 1), max(error.column, 1)
+    if line == 1:
+        column += offset
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(error, source, path, line, column)
+    accepted = _accepted(error)
+    expected = _summarise(accepted, terminals)
+    position = getattr(error, "pos_in_stream", None) or 0
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
+        line, column = _end_position(source)
+        message = f"unexpected end of file: expected {expected}"
+        return Diagnostic("E0102", message, Span.point(path, line, column), hint=_eof_hint(source))
+    found = str(token)
+    width = max(len(found), 1)
+    end_line = getattr(token, "end_line", None) or line
+    end_column = getattr(token, "end_column", None) or column + width
+    if end_line == 1:
+        end_column += offset
+    before = _previous_text(source, token.start_pos if token.start_pos is not None else position)
+    after = f" after '{before}'" if before else ""
+    message = f"expected {expected}{after}, found {_show(found, token.type)}"
+    return Diagnostic("E0101", message, Span(path, line, column, end_line, end_column), hint=_hint(found, {_display(name, terminals) for name in accepted}))
+
+
+def _accepted(error) -> set[str]:
+    """What the parser would have taken here (the lexer's own list is far wider)."""
+    parser = getattr(error, "interactive_parser", None)
+    if parser is not None:
+        try:
+            return set(parser.accepts())
+        except Exception:  # accepts() replays the parser; any failure falls back below
+            pass
+    return set(error.expected or ())
+
+
+def _display(name: str, terminals) -> str | None:
+    if name in _PATTERN_WORDS:
+        return _PATTERN_WORDS[name]
+    terminal = terminals.get(name)
+    if terminal is not None and isinstance(terminal.pattern, PatternStr):
+        return f"'{terminal.pattern.value}'"
+    if name.startswith("__") or name in {"COMMENT", "BLOCK_COMMENT", "WS"}:
+        return None
+    return f"'{name.lower()}'"
+
+
+def _summarise(expected: set[str], terminals) -> str:
+    words: list[str] = []
+    remaining = set(expected)
+    for group, word in (
+        (_MEMBER_START, "a declaration (role, param, state, entry, ...)"),
+        (_STATEMENT_START, "a statement"),
+        (_STEP_START, "a scenario step (deploy, call, expect, ...)"),
+        (_EXPRESSION_START, "an expression"),
+        (_TIER_START, "a waterfall tier (fee, recoup, split)"),
+    ):
+        if group is _EXPRESSION_START and not remaining & {"INT", "TEXT", "MONEY"}:
+            continue
+        if len(remaining & group) >= min(3, len(group)):
+            words.append(word)
+            remaining -= group
+            if word == "an expression" or word == "a statement":
+                remaining -= {"NAME", "CALL", "LBRACE", "DECIMAL"}
+    shown = {_display(name, terminals) for name in remaining}
+    shown.discard(None)
+    operators = {s for s in shown if s.strip("'") in _OPERATORS}
+    if len(operators) >= 4:
+        shown -= operators
+        words.append("an operator")
+    words.extend(sorted(shown, key=lambda s: (not s.startswith("a"), s)))
+    if not words:
+        return "something else"
+    if len(words) > 6:
+        words = words[:6] + ["..."]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _show(found: str, kind: str) -> str:
+    if kind in _PATTERN_WORDS and kind != "NAME":
+        return f"{_PATTERN_WORDS[kind]} '{found[:40]}'"
+    return f"'{found[:40]}'"
+
+
+def _hint(found: str, expected) -> str | None:
+    if found == "=" and "'=='" in expected:
+        return "to compare, write '=='; to assign, write the assignment on its own line"
+    if found in {"&&", "&"}:
+        return "write 'and'"
+    if found in {"||", "|"}:
+        return "write 'or'"
+    if found == ";":
+        return "statements end at the end of the line; no ';' is needed"
+    return None
+
+
+def _unexpected_character(error: UnexpectedCharacters, source: str, path: str, line: int, column: int) -> Diagnostic:
+    char = source[error.pos_in_stream] if error.pos_in_stream < len(source) else ""
+    span = Span(path, line, column, line, column + 1)
+    if char == '"':
+        return Diagnostic("E0105", "unterminated text: a '\"' with no closing '\"' on the same line", span,
+                          hint="texts cannot span lines; write \\n for a line break")
+    if source.startswith("/*", error.pos_in_stream):
+        return Diagnostic("E0105", "unterminated comment: '/*' with no closing '*/'", span)
+    if char == "&":
+        return Diagnostic("E0103", "unexpected character '&'", span, hint="write 'and'")
+    if char == "|":
+        return Diagnostic("E0103", "unexpected character '|'", span, hint="write 'or'")
+    if char == "'":
+        return Diagnostic("E0103", "unexpected character \"'\"", span, hint='texts are written in double quotes: "like this"')
+    if char.isdigit():
+        word = re.match(r"[\w.%-]+", source[error.pos_in_stream:])
+        text = word.group(0)[:40] if word else char
+        return Diagnostic("E0104", f"malformed number '{text}'", span,
+                          hint="numbers are 1_000, money 12.50 EUR, rates 2.5%, durations 90d, dates 2026-12-01")
+    shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else "end of file"
+    return Diagnostic("E0103", f"unexpected character '{shown}'", span)
+
+
+def _previous_text(source: str, position: int) -> str:
+    text = source[max(0, position - 60):position].rstrip()
+    text = text.split("\n")[-1].strip()
+    return text[-25:] if text else ""
+
+
+def _end_position(source: str) -> tuple[int, int]:
+    stripped = source.rstrip()
+    lines = stripped.split("\n")
+    return len(lines), len(lines[-1]) + 1
+
+
+def _eof_hint(source: str) -> str | None:
+    opened = source.count("{") - source.count("}")
+    if opened > 0:
+        return f"{opened} '{{' {'is' if opened == 1 else 'are'} not closed"
+    return None
