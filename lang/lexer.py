@@ -1,7 +1,7 @@
 """The Pygments lexer for Tabellion: colours `.sc` files for pygmentize and the REPL.
 
-This module imports nothing but Pygments, because pygmentize loads it through the
-`pygments.lexers` entry point without the rest of Tabellion.
+This module imports nothing but Pygments (and `re`), because pygmentize loads it
+through the `pygments.lexers` entry point without the rest of Tabellion.
 
 Token categories:
 
@@ -12,10 +12,12 @@ Token categories:
   and scenario word (pays, split, waterfall, deploy, expect, fails, ...);
 - `Keyword.Type` for the built-in types (Int ... List), `Name.Class` for any other
   capitalised name (records, enums, events, contracts), `Name.Constant` for enum
-  members and three-letter currency codes standing alone (`balance(p, USD)`);
+  members (declared, or after a dot: `Status.Open`) and for three-letter
+  currency codes standing alone (`balance(p, USD)`);
 - `Name.Builtin` for caller, received, balance, now, block, len, sum;
 - `Name.Function` for the name declared by `fn`/`entry` and for a name that is
-  called; `Name.Attribute` for a lower-case name after a dot;
+  called; `Name.Variable` for a waterfall's name; `Name.Attribute` for a
+  lower-case name after a dot;
 - literals: `Literal.Date` for dates and times, `Number` for money (the amount and
   its currency code form one token: `1_250.50 EUR`), rates and durations,
   `Number.Integer` for integers, `String.Double` with `String.Escape` for text;
@@ -116,6 +118,8 @@ class TabellionLexer(RegexLexer):
              bygroups(Keyword.Declaration, Whitespace, Name.Function)),
             (r"(contract|record|event)(\s+)(" + IDENTIFIER + r")",
              bygroups(Keyword.Declaration, Whitespace, Name.Class)),
+            (r"(waterfall)(\s+)(" + IDENTIFIER + r")",
+             bygroups(Keyword, Whitespace, Name.Variable)),
             (r"(enum)(\s+)(" + IDENTIFIER + r")",
              bygroups(Keyword.Declaration, Whitespace, Name.Class), "enum-open"),
         ],
