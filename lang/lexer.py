@@ -9,7 +9,7 @@ Token categories:
   state, record, enum, event, invariant, fn, entry, init, scenario, property),
   `Keyword.Namespace` for import, `Keyword.Constant` for true/false,
   `Operator.Word` for and/or/not/in, `Keyword` for every other statement, clause
-  and scenario word (pays, split, waterfall, deploy, expect, fails, ...);
+  and scenario word (pays, split, among, waterfall, deploy, expect, fails, with, ...);
 - `Keyword.Type` for the built-in types (Int ... List), `Name.Class` for any other
   capitalised name (records, enums, events, contracts), `Name.Constant` for enum
   members (declared, or after a dot: `Status.Open`) and for three-letter
@@ -20,14 +20,16 @@ Token categories:
   lower-case name after a dot;
 - literals: `Literal.Date` for dates and times, `Number` for money (the amount and
   its currency code form one token: `1_250.50 EUR`), rates and durations,
-  `Number.Integer` for integers, `String.Double` with `String.Escape` for text;
+  `Number.Integer` for integers, `String.Double` with `String.Escape` for text
+  (an escape that the language does not know is an `Error`);
 - `Comment.Single` (`//`) and `Comment.Multiline` (`/* */`, not nested);
 - `Operator`, `Punctuation`, `Whitespace`.
 
-The literal rules follow the language's lexical rules: a date is `dddd-dd-dd`
-(so `2026-12-01` is never a subtraction), a number directly followed by `%` is a
-rate (write the remainder operator with a space after a literal: `n % 2`), and a
-number followed on the same line by three capital letters is money.
+The literal rules are those of `grammar.lark`: a date is `dddd-dd-dd` (so
+`2026-12-01` is never a subtraction), a time is a date, `T`, hours and minutes,
+optional seconds, and `Z`; a number directly followed by `%` is a rate (write the
+remainder operator with a space after a literal: `n % 2`), and a number followed on
+the same line by spaces and three capital letters is money.
 """
 
 import re
@@ -60,9 +62,9 @@ STATEMENT_KEYWORDS = (
     "let", "if", "else", "for", "while", "require", "pay", "emit", "return",
     "call", "paying", "grant", "revoke", "from",
     # domain statements
-    "split", "waterfall", "fee", "recoup", "pari_passu", "up",
+    "split", "among", "waterfall", "fee", "recoup", "pari_passu", "up",
     # scenarios and properties
-    "where", "deploy", "fund", "wait", "at", "expect", "fails",
+    "where", "deploy", "fund", "wait", "at", "expect", "fails", "with",
 )
 
 WORD_OPERATORS = ("and", "or", "not", "in")
@@ -77,7 +79,7 @@ TYPES = (
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 DIGITS = r"[0-9][0-9_]*"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-TIME = DATE + r"T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+TIME = DATE + r"T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?Z"
 
 # Recognises a file that is clearly Tabellion, so that `pygmentize file.sc` picks
 # this lexer over the other lexers that also claim `*.sc`.
@@ -137,18 +139,20 @@ class TabellionLexer(RegexLexer):
         ],
         "literals": [
             (r'"', String.Double, "text"),
-            (TIME + r"\b", Literal.Date),
-            (DATE + r"\b", Literal.Date),
-            (DIGITS + r"(?:\.[0-9][0-9_]*)?[ \t]*[A-Z]{3}\b", Number),
+            (TIME, Literal.Date),
+            (DATE + r"(?![\w.])", Literal.Date),
+            (DIGITS + r"(?:\.[0-9][0-9_]*)?[ \t]+[A-Z]{3}(?!\w)", Number),
             (DIGITS + r"(?:\.[0-9][0-9_]*)?%", Number),
-            (r"(?:" + DIGITS + r"[wdhms])+\b", Number),
+            (r"(?:[0-9]+[wdhms])+(?!\w)", Number),
             (DIGITS + r"\.[0-9][0-9_]*", Number.Float),
             (DIGITS, Number.Integer),
         ],
         "text": [
             (r'[^"\\\n]+', String.Double),
+            # The escapes that lang/literals.py decodes; any other is a syntax error.
+            (r'\\[ntr0"\\]', String.Escape),
             (r"\\u\{[0-9A-Fa-f]{1,6}\}", String.Escape),
-            (r"\\.", String.Escape),
+            (r"\\.", Error),
             (r'"', String.Double, "#pop"),
             # A text literal ends on its line: flag the break, resume lexing code.
             (r"\n", Error, "#pop"),
