@@ -8,6 +8,8 @@ built only when rendering, so creating diagnostics stays cheap.
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 __all__ = [
@@ -131,18 +133,24 @@ class Diagnostic:
 
 
 _MAX_EXCERPT = 200  # characters of a source line shown; long lines are cut around the span
+_MAX_QUOTED = 80  # a quoted name or text longer than this is shortened in messages
+
+# C0 controls other than tab and newline, DEL, and the C1 controls: shown escaped in
+# messages and blanked in excerpts, so that no source text can drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LONG_QUOTED = re.compile(r"'([^'\n]{%d,})'" % (_MAX_QUOTED + 1))
 
 
 def render(source: str | None, diagnostic: Diagnostic) -> str:
     """The diagnostic as a compiler would print it: headline, source line, carets, hint."""
-    lines = [diagnostic.headline()]
+    lines = [_printable(diagnostic.headline())]
     span = diagnostic.span
     if source is not None and span is not None:
         lines.extend(_excerpt(source, span))
     for note in diagnostic.notes:
-        lines.append(f"  = note: {note}")
+        lines.append(f"  = note: {_printable(note)}")
     if diagnostic.hint:
-        lines.append(f"  = hint: {diagnostic.hint}")
+        lines.append(f"  = hint: {_printable(diagnostic.hint)}")
     return "\n".join(lines)
 
 
@@ -154,12 +162,41 @@ def to_json(diagnostics) -> list[dict]:
     return [d.as_dict() for d in diagnostics]
 
 
+def _printable(text: str) -> str:
+    """`text` with control characters escaped and over-long quoted words shortened."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > _MAX_QUOTED:
+        text = _LONG_QUOTED.sub(_shorten_quoted, text)
+    return text
+
+
+def _shorten_quoted(match) -> str:
+    word = match.group(1)
+    return f"'{word[:_MAX_QUOTED // 2]}...{word[-10:]}' ({len(word)} characters)"
+
+
+_last_split: tuple[str, list[str]] = ("", [""])
+
+
+def _source_line(source: str, number: int) -> str | None:
+    """Line `number` (1-based) of `source`; the split is kept for the next diagnostic."""
+    global _last_split
+    cached, lines = _last_split
+    if cached is not source:
+        lines = source.split("\n")
+        _last_split = (source, lines)
+    if not 1 <= number <= len(lines):
+        return None
+    return lines[number - 1]
+
+
 def _excerpt(source: str, span: Span) -> list[str]:
-    source_lines = source.split("\n")
-    if not 1 <= span.line <= len(source_lines):
+    line = _source_line(source, span.line)
+    if line is None:
         return []
-    text = source_lines[span.line - 1].rstrip("\r").expandtabs(1)
-    start = max(span.column - 1, 0)
+    text = _CONTROL.sub(" ", line.rstrip("\r").expandtabs(1))
+    start = min(max(span.column - 1, 0), len(text))
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     end = max(min(end, len(text)), start + 1)
     offset = 0
@@ -168,8 +205,23 @@ def _excerpt(source: str, span: Span) -> list[str]:
         text = text[offset : offset + _MAX_EXCERPT]
     number = str(span.line)
     gutter = " " * len(number)
-    carets = " " * (start - offset) + "^" * max(1, min(end, offset + _MAX_EXCERPT) - start)
+    shown_end = min(end, offset + _MAX_EXCERPT)
+    carets = " " * _width(text[: start - offset]) + "^" * max(1, _width(text[start - offset : shown_end - offset]))
     return [f"{gutter} |", f"{number} | {text}", f"{gutter} | {carets}"]
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes on a terminal: wide East Asian characters 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:

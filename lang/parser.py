@@ -7,9 +7,11 @@ diagnostics. Lark's syntax errors are translated into the language's own words.
 
 from __future__ import annotations
 
+import re
 import threading
 from importlib import resources
 
+import attrs
 import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedInput
@@ -20,7 +22,12 @@ from .diagnostics import Diagnostic, Span, closest
 from .errors import CompileError, InternalError
 from .syntax_errors import describe_unexpected
 
-__all__ = ["parse", "parse_expression", "parser_for"]
+__all__ = ["parse", "parse_expression", "parser_for", "MAX_NESTING", "MAX_DEPTH"]
+
+MAX_NESTING = 200  # brackets open at once: ( [ {
+MAX_DEPTH = 200  # expression levels (operators, calls, fields, ...) and `else if` links
+INT_MAX = 2**255 - 1  # the largest Int; no literal may exceed it
+_MAX_DIGITS = 100  # longer digit runs are refused before converting, whatever their value
 
 _lock = threading.Lock()
 _parsers: dict[str, lark.Lark] = {}
@@ -60,17 +67,49 @@ def parse(source: str, path: str = "<input>") -> ast.Module:
 
 def parse_expression(source: str, path: str = "<input>") -> ast.Expr:
     """Parse a single expression (used by the REPL and the command line)."""
-    module = _run("start", f"scenario \"\" {{ expect {source}\n}}", path, offset=-len('scenario "" { expect '))
-    return module.items[0].steps[0].condition
+    prefix = 'scenario "" { expect '
+    try:
+        module = _run("start", f"{prefix}{source}\n}}", path, offset=-len(prefix))
+    except CompileError as error:
+        raise CompileError([_within(d, source, path) for d in error.diagnostics]) from None
+    items = module.items
+    if len(items) != 1 or not isinstance(items[0], ast.Scenario) or len(items[0].steps) != 1 \
+            or not isinstance(items[0].steps[0], ast.Expect):
+        lines = source.split("\n")
+        span = Span(path, 1, 1, len(lines), len(lines[-1]) + 1)
+        raise CompileError([Diagnostic("E0101", "expected a single expression", span)])
+    return items[0].steps[0].condition
+
+
+def _within(diagnostic: Diagnostic, source: str, path: str) -> Diagnostic:
+    """A diagnostic of `parse_expression` moved inside the expression's own text."""
+    span = diagnostic.span
+    lines = source.split("\n")
+    last_line, last_column = len(lines), len(lines[-1]) + 1
+    if span is None or (span.line, span.column) <= (last_line, last_column):
+        return diagnostic
+    message = diagnostic.message
+    if message.endswith(", found '}'"):  # the `}` closing the wrapper, not the user's
+        message = message[: -len("'}'")] + "the end of the expression"
+    return attrs.evolve(diagnostic, message=message, span=Span(path, last_line, last_column, last_line, last_column + 1))
 
 
 def _run(start: str, source: str, path: str, offset: int = 0):
+    too_deep = _check_nesting(source, path, offset)
+    if too_deep is not None:
+        raise CompileError([too_deep])
     with _lock:
         _builder.begin(path, offset)
         try:
             result = parser_for(start).parse(source)
         except UnexpectedInput as error:
-            _builder.diagnostics.append(describe_unexpected(error, source, path, _terminal_map(start), offset))
+            found = _builder.diagnostics
+            _builder.diagnostics = []  # nothing said while describing the error counts
+            described = describe_unexpected(error, source, path, _terminal_map(start), offset)
+            _builder.diagnostics = found + [described]
+            result = None
+        except _TooDeep as error:
+            _builder.diagnostics.append(error.diagnostic)
             result = None
         except RecursionError:
             _builder.diagnostics.append(
@@ -90,17 +129,53 @@ def _run(start: str, source: str, path: str, offset: int = 0):
     return result
 
 
+# Brackets, and the texts and comments whose brackets do not count. An unterminated
+# text or comment runs to the end of its line or of the file, so that the scan stays
+# linear on any input.
+_NESTING_TOKENS = re.compile(r'[()\[\]{}]|"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*(?:[\s\S]*?\*/|[\s\S]*)')
+_OPENING = frozenset("([{")
+_CLOSING = frozenset(")]}")
+
+
+def _check_nesting(source: str, path: str, offset: int = 0) -> Diagnostic | None:
+    """E0003 at the first bracket opened beyond MAX_NESTING, or None."""
+    if source.count("(") + source.count("[") + source.count("{") <= MAX_NESTING:
+        return None  # the fast path: every ordinary file
+    depth = 0
+    for match in _NESTING_TOKENS.finditer(source):
+        token = match.group()
+        if token in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                start = match.start()
+                line = source.count("\n", 0, start) + 1
+                column = start - (source.rfind("\n", 0, start) + 1) + 1
+                if line == 1:
+                    column += offset
+                hint = ("move inner blocks into `fn` helpers" if token == "{"
+                        else "split deeply nested expressions into steps with `let`")
+                return Diagnostic(
+                    "E0003",
+                    f"brackets nested too deeply: more than {MAX_NESTING} open at once",
+                    Span(path, line, column, line, column + 1),
+                    hint=hint,
+                )
+        elif token in _CLOSING and depth:
+            depth -= 1
+    return None
+
+
+class _TooDeep(Exception):
+    """Raised by the builder to stop the parse at the first over-deep construct."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(diagnostic.message)
+
+
 def _module_span(path: str, source: str) -> Span:
     lines = source.split("\n")
     return Span(path, 1, 1, len(lines), len(lines[-1]) + 1)
-
-
-def _pos(item):
-    """(line, column, end_line, end_column) of a token or node."""
-    if isinstance(item, Token):
-        return item.line, item.column, item.end_line, item.end_column
-    span = item.span
-    return span.line, span.column, span.end_line, span.end_column
 
 
 class _Builder(Transformer):
@@ -110,30 +185,64 @@ class _Builder(Transformer):
         self.path = path
         self.column_offset = offset
         self.diagnostics: list[Diagnostic] = []
+        # id(node) -> nesting depth, for nodes that nest (leaves are absent: depth 0).
+        # Every node recorded stays alive in the tree until the parse ends, except
+        # those `call_expr` discards, which it removes.
+        self.depths: dict[int, int] = {}
 
     def end(self) -> list[Diagnostic]:
         diagnostics, self.diagnostics = self.diagnostics, []
+        self.depths = {}
         return diagnostics
 
     # -- helpers
 
     def span(self, first, last=None) -> Span:
-        line, column, _, _ = _pos(first)
-        _, _, end_line, end_column = _pos(last if last is not None else first)
+        """From the start of `first` to the end of `last` (tokens or nodes).
+
+        Token positions are shifted by the column offset on line 1 (for
+        `parse_expression`); a node's span was shifted when it was built.
+        """
+        if last is None:
+            last = first
         offset = self.column_offset
-        return Span(
-            self.path,
-            line,
-            column + offset if line == 1 else column,
-            end_line,
-            end_column + offset if end_line == 1 else end_column,
-        )
+        if isinstance(first, Token):
+            line, column = first.line, first.column
+            if line == 1:
+                column += offset
+        else:
+            line, column = first.span.line, first.span.column
+        if isinstance(last, Token):
+            end_line, end_column = last.end_line, last.end_column
+            if end_line == 1:
+                end_column += offset
+        else:
+            end_line, end_column = last.span.end_line, last.span.end_column
+        return Span(self.path, line, column, end_line, end_column)
 
     def ident(self, token: Token) -> ast.Ident:
         return ast.Ident(str(token), self.span(token))
 
     def error(self, code: str, message: str, token, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.span(token), hint))
+
+    def nest(self, node, depth: int, where=None):
+        """Record `node` at `depth`; past MAX_DEPTH, stop the parse with E0003."""
+        if depth > MAX_DEPTH:
+            span = self.span(where) if where is not None else node.span
+            if isinstance(node, ast.If):
+                message = f"`else if` chain too long: more than {MAX_DEPTH} links"
+                hint = "look the value up in a map, or split the chain into several `if`s"
+            else:
+                message = f"expression nested too deeply: more than {MAX_DEPTH} levels"
+                hint = "split the expression into steps with `let`"
+            raise _TooDeep(Diagnostic("E0003", message, Span(span.file, span.line, span.column, span.line, span.column + 1), hint))
+        self.depths[id(node)] = depth
+        return node
+
+    def depth_of_args(self, args) -> int:
+        depths = self.depths
+        return max((depths.get(id(arg.value), 0) for arg in args), default=0)
 
     @staticmethod
     def last(children):
@@ -284,7 +393,10 @@ class _Builder(Transformer):
     def if_stmt(self, c):
         keyword, condition, then, _else, otherwise = c
         if isinstance(otherwise, ast.If):
+            links = self.depths.get(id(otherwise), 0) + 1
             otherwise = ast.Block((otherwise,), otherwise.span)
+            node = ast.If(condition, then, otherwise, self.span(keyword, self.last(c)))
+            return self.nest(node, links, keyword)
         return ast.If(condition, then, otherwise, self.span(keyword, self.last(c)))
 
     def for_stmt(self, c):
@@ -350,19 +462,26 @@ class _Builder(Transformer):
     def call_expr(self, c):
         keyword, target, _by, by, _paying, paying = c
         span = self.span(keyword, self.last(c))
+        depths = self.depths
+        depth = depths.pop(id(target), 0)
         if isinstance(target, ast.Call):
             func = target.func
+            depths.pop(id(func), None)
             if isinstance(func, ast.Attribute):
-                return ast.ContractCall(func.obj, func.name, target.args, by, paying, span)
+                node = ast.ContractCall(func.obj, func.name, target.args, by, paying, span)
+                return self.nest(node, max(depth, depths.get(id(by), 0) + 1, depths.get(id(paying), 0) + 1))
             if isinstance(func, ast.Name):
-                return ast.ContractCall(None, ast.Ident(func.text, func.span), target.args, by, paying, span)
+                node = ast.ContractCall(None, ast.Ident(func.text, func.span), target.args, by, paying, span)
+                return self.nest(node, max(depth, depths.get(id(by), 0) + 1, depths.get(id(paying), 0) + 1))
         self.error("E0101", "`call` needs an entry call: `call contract.entry(args)`", target)
         return ast.ContractCall(None, ast.Ident("?", target.span), (), by, paying, span)
 
     def binary(self, c):
         left, op, right = c
         text = op if isinstance(op, str) and not isinstance(op, Token) else str(op)
-        return ast.Binary(text, left, right, self.span(left, right))
+        depths = self.depths
+        depth = max(depths.get(id(left), 0), depths.get(id(right), 0)) + 1
+        return self.nest(ast.Binary(text, left, right, self.span(left, right)), depth, right)
 
     def comp_op(self, c):
         return "not in" if len(c) == 2 else str(c[0])
@@ -373,16 +492,21 @@ class _Builder(Transformer):
     mul_op = add_op
 
     def unary(self, c):
-        return ast.Unary(str(c[0]), c[1], self.span(c[0], c[1]))
+        depth = self.depths.get(id(c[1]), 0) + 1
+        return self.nest(ast.Unary(str(c[0]), c[1], self.span(c[0], c[1])), depth, c[0])
 
     def attribute(self, c):
-        return ast.Attribute(c[0], self.ident(c[1]), self.span(c[0], c[1]))
+        depth = self.depths.get(id(c[0]), 0) + 1
+        return self.nest(ast.Attribute(c[0], self.ident(c[1]), self.span(c[0], c[1])), depth, c[1])
 
     def call(self, c):
-        return ast.Call(c[0], c[1] or (), self.span(c[0], c[2]))
+        args = c[1] or ()
+        depth = max(self.depths.get(id(c[0]), 0), self.depth_of_args(args)) + 1
+        return self.nest(ast.Call(c[0], args, self.span(c[0], c[2])), depth, c[2])
 
     def index(self, c):
-        return ast.Index(c[0], c[1], self.span(c[0], c[2]))
+        depth = max(self.depths.get(id(c[0]), 0), self.depths.get(id(c[1]), 0)) + 1
+        return self.nest(ast.Index(c[0], c[1], self.span(c[0], c[2])), depth, c[2])
 
     def name(self, c):
         return ast.Name(str(c[0]), self.span(c[0]))
@@ -392,11 +516,15 @@ class _Builder(Transformer):
 
     def list_lit(self, c):
         items = tuple(x for x in c[1:-1] if x is not None)
-        return ast.ListLit(items, self.span(c[0], c[-1]))
+        depths = self.depths
+        depth = max((depths.get(id(item), 0) for item in items), default=0) + 1
+        return self.nest(ast.ListLit(items, self.span(c[0], c[-1])), depth, c[0])
 
     def map_lit(self, c):
         entries = tuple(x for x in c[1:-1] if x is not None)
-        return ast.MapLit(entries, self.span(c[0], c[-1]))
+        depths = self.depths
+        depth = max((max(depths.get(id(e.key), 0), depths.get(id(e.value), 0)) for e in entries), default=0) + 1
+        return self.nest(ast.MapLit(entries, self.span(c[0], c[-1])), depth, c[0])
 
     def map_entry(self, c):
         return ast.MapEntry(c[0], c[1], self.span(c[0], c[1]))
@@ -413,17 +541,22 @@ class _Builder(Transformer):
     # -- literals
 
     def int_lit(self, c):
-        return ast.IntLit(int(c[0].replace("_", "")), self.span(c[0]))
+        return ast.IntLit(self._whole(c[0].replace("_", ""), c[0]), self.span(c[0]))
 
     def decimal_lit(self, c):
-        self.error("E0104", f"'{c[0]}' is a fractional number, and Tabellion has no floating point",
-                   c[0], hint=f"write money with its currency (`{c[0]} EUR`) or a rate (`{c[0]}%`)")
+        shown = c[0] if len(c[0]) <= 40 else f"{c[0][:20]}...{c[0][-10:]}"
+        self.error("E0104", f"'{shown}' is a fractional number, and Tabellion has no floating point",
+                   c[0], hint=f"write money with its currency (`{shown} EUR`) or a rate (`{shown}%`)")
         return ast.IntLit(0, self.span(c[0]))
 
     def money_lit(self, c):
         amount, currency = c[0].split()
         try:
+            if len(amount) > _MAX_DIGITS:
+                raise ValueError(f"amount too large: {len(amount)} digits")
             units = literals.parse_money(amount, currency)
+            if units > INT_MAX:
+                raise ValueError(f"amount too large: {amount} {currency} is beyond the range of Money (2^255 - 1 minor units)")
         except ValueError as problem:
             hint = None
             if currency not in literals.KNOWN_CURRENCIES:
@@ -434,7 +567,14 @@ class _Builder(Transformer):
         return ast.MoneyLit(units, currency, self.span(c[0]))
 
     def rate_lit(self, c):
-        return ast.RateLit(literals.parse_rate(c[0][:-1]), self.span(c[0]))
+        number = c[0][:-1]
+        if len(number) > _MAX_DIGITS:
+            self.error("E0104", f"rate too large: {len(number)} digits", c[0])
+            return ast.RateLit(literals.parse_rate("0"), self.span(c[0]))
+        value = literals.parse_rate(number)
+        if value.numerator > INT_MAX or value.denominator > INT_MAX:
+            self.error("E0104", f"rate out of range: '{c[0][:40]}'", c[0])
+        return ast.RateLit(value, self.span(c[0]))
 
     def date_lit(self, c):
         return ast.DateLit(self._decode(literals.parse_date, c[0]), self.span(c[0]))
@@ -456,10 +596,25 @@ class _Builder(Transformer):
 
     def _decode(self, parse, token):
         try:
-            return parse(str(token))
+            if len(token) > _MAX_DIGITS:
+                raise ValueError(f"'{token[:20]}...' is too long: {len(token)} characters")
+            value = parse(str(token))
+            if abs(value) > INT_MAX:
+                raise ValueError(f"'{token[:40]}' is out of range")
+            return value
         except ValueError as problem:
             self.error("E0104", str(problem), token)
             return 0
+
+    def _whole(self, digits: str, token) -> int:
+        """The value of an integer literal, or 0 after an E0104 if it exceeds Int."""
+        if len(digits) <= 76:  # below 10**76 < 2**255: the common case, no range test
+            return int(digits)
+        if len(digits) <= _MAX_DIGITS and int(digits) <= INT_MAX:
+            return int(digits)
+        shown = token if len(token) <= 24 else f"{token[:10]}...{token[-6:]} ({len(digits)} digits)"
+        self.error("E0104", f"number too large: {shown}", token, hint="an Int holds at most 2^255 - 1")
+        return 0
 
     def _text(self, token) -> str:
         try:

@@ -33,6 +33,7 @@ _STATEMENT_START = {"LET", "IF", "FOR", "WHILE", "REQUIRE", "PAY", "EMIT", "RETU
 _MEMBER_START = {"ROLE", "PARTY", "PARAM", "STATE", "RECORD", "ENUM", "EVENT", "INVARIANT", "FN", "ENTRY", "INIT"}
 _STEP_START = {"FUND", "DEPLOY", "WAIT", "AT", "EXPECT"}
 _TIER_START = {"FEE", "RECOUP"}
+_ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "%="}
 _OPERATORS = {"==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "and", "or", "in", "not", ".", "(", "["}
 
 
@@ -57,7 +58,7 @@ def describe_unexpected(error: UnexpectedInput, source: str, path: str, terminal
     end_column = getattr(token, "end_column", None) or column + width
     if end_line == 1:
         end_column += offset
-    before = _previous_text(source, token.start_pos if token.start_pos is not None else position)
+    before = _previous_text(source, token.start_pos if token.start_pos is not None else position, max(0, -offset))
     after = f" after '{before}'" if before else ""
     message = f"expected {expected}{after}, found {_show(found, token.type)}"
     return Diagnostic("E0101", message, Span(path, line, column, end_line, end_column), hint=_hint(found, {_display(name, terminals) for name in accepted}))
@@ -104,8 +105,12 @@ def _summarise(expected: set[str], terminals) -> str:
                 remaining -= {"NAME", "CALL", "LBRACE", "DECIMAL"}
     shown = {_display(name, terminals) for name in remaining}
     shown.discard(None)
+    assignments = {s for s in shown if s.strip("'") in _ASSIGNMENTS}
+    if len(assignments) >= 3:
+        shown -= assignments
+        words.append("an assignment ('=', '+=', ...)")
     operators = {s for s in shown if s.strip("'") in _OPERATORS}
-    if len(operators) >= 4:
+    if len(operators) >= 4 or (assignments and len(operators) >= 2):
         shown -= operators
         words.append("an operator")
     words.extend(sorted(shown, key=lambda s: (not s.startswith("a"), s)))
@@ -157,10 +162,15 @@ def _unexpected_character(error: UnexpectedCharacters, source: str, path: str, l
     return Diagnostic("E0103", f"unexpected character '{shown}'", span)
 
 
-def _previous_text(source: str, position: int) -> str:
-    text = source[max(0, position - 60):position].rstrip()
+def _previous_text(source: str, position: int, floor: int = 0) -> str:
+    """Up to about 25 characters before `position` on its line (not before `floor`), cut between words."""
+    text = source[max(floor, position - 60):position].rstrip()
     text = text.split("\n")[-1].strip()
-    return text[-25:] if text else ""
+    if len(text) <= 25:
+        return text
+    tail = text[-25:]
+    cut = tail.find(" ")
+    return tail[cut + 1:] if 0 <= cut < len(tail) - 1 else tail
 
 
 def _end_position(source: str) -> tuple[int, int]:

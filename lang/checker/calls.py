@@ -93,8 +93,8 @@ def check_arguments(ec, node, args, params, env, what: str) -> tuple[int, ...] |
 def _fn(ec, node, fn, env) -> Type:
     if env.mode == "default":
         ec.ctx.error("E0406", "a default value cannot call a fn", node.span)
-    ec.ctx.note_ref(node, "fn", fn.name)
-    check_arguments(ec, node, node.args, fn.params, env, f"fn {fn.name}")
+    order = check_arguments(ec, node, node.args, fn.params, env, f"fn {fn.name}")
+    ec.ctx.note_ref(node, "fn", fn.name, order)
     return fn.returns
 
 
@@ -302,8 +302,8 @@ def check_contract_call(ec, node: ast.ContractCall, env, expected) -> Type:
         for arg in node.args:
             ec.check(arg.value, env)
         return ERROR
-    ec.ctx.note_ref(node, "entry", entry.name, contract.name)
-    check_arguments(ec, node, node.args, entry.params, env, f"entry {entry.name}")
+    order = check_arguments(ec, node, node.args, entry.params, env, f"entry {entry.name}")
+    ec.ctx.note_ref(node, "entry", entry.name, (contract.name, order))
     return entry.returns
 
 

@@ -127,7 +127,7 @@ class ModuleChecker:
 
     def _callable(self, decl, params, returns, env: Env, statements: StatementChecker) -> None:
         for (name, type_), param in zip(params, decl.params):
-            statements.declare(param.name, type_, env)
+            statements.declare(param.name, type_, env, mutable=False)
         statements.block(decl.body, env, returns)
         if returns != VOID and not always_returns(decl.body):
             self.ctx.error("E0307", f"'{decl.name.text}' must return {returns} on every path", decl.name.span,

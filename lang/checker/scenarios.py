@@ -81,7 +81,7 @@ class ScenarioChecker:
         env = Env(home, Scope(), "scenario", ScenarioState(home))
         for param in node.params:
             type_ = self.statements._resolve(param.type, env)
-            self.statements.declare(param.name, type_, env)
+            self.statements.declare(param.name, type_, env, mutable=False)
         if node.where is not None:
             self.ec.expect(node.where, env, BOOL, "a `where` condition")
         for step in node.steps:

@@ -33,6 +33,10 @@ def check_place(ec: ExpressionChecker, target: ast.Expr, env: Env, what: str = "
     ref = ec.ctx.refs.get(id(root))
     kind = ref.kind if ref else None
     if kind == "local":
+        found = env.scope.lookup(root.text)
+        if found is not None and not found[2]:
+            ec.ctx.error("E0305", f"'{root.text}' cannot be changed: parameters and loop variables are read-only",
+                         root.span, hint=f"copy it first: `let my_{root.text} = {root.text}`")
         return
     if kind == "state":
         if env.mode not in ("entry", "init"):
@@ -82,7 +86,7 @@ class StatementChecker:
 
     # -- bindings
 
-    def declare(self, ident: ast.Ident, type_: Type, env: Env) -> None:
+    def declare(self, ident: ast.Ident, type_: Type, env: Env, mutable: bool = True) -> None:
         name = ident.text
         previous = env.scope.lookup(name)
         contract = env.contract
@@ -99,7 +103,7 @@ class StatementChecker:
                     break
         if clash:
             self.ctx.error("E0210", f"'{name}' shadows {clash}", ident.span, hint="choose another name")
-        env.scope.names[name] = (type_, ident.span)
+        env.scope.names[name] = (type_, ident.span, mutable)
 
     def _Let(self, node: ast.Let, env, returns):
         from .context import resolve_type
@@ -168,9 +172,9 @@ class StatementChecker:
                 self.ctx.error("E0309", f"cannot loop over {iterable}", node.iterable.span,
                                hint="loop over a List, a Map, or range(a, b)")
             key, value = ERROR, ERROR
-        self.declare(node.key, key, inner)
+        self.declare(node.key, key, inner, mutable=False)
         if node.value is not None:
-            self.declare(node.value, value if value is not None else ERROR, inner)
+            self.declare(node.value, value if value is not None else ERROR, inner, mutable=False)
         for statement in node.body.body:
             self.statement(statement, inner, returns)
 
