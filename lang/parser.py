@@ -20,7 +20,7 @@ from . import ast
 from . import literals
 from .diagnostics import Diagnostic, Span, closest
 from .errors import CompileError, InternalError
-from .syntax_errors import describe_unexpected
+from .syntax_errors import BRACKET_TOKENS, describe_unexpected
 
 __all__ = ["parse", "parse_expression", "parser_for", "MAX_NESTING", "MAX_DEPTH"]
 
@@ -129,10 +129,6 @@ def _run(start: str, source: str, path: str, offset: int = 0):
     return result
 
 
-# Brackets, and the texts and comments whose brackets do not count. An unterminated
-# text or comment runs to the end of its line or of the file, so that the scan stays
-# linear on any input.
-_NESTING_TOKENS = re.compile(r'[()\[\]{}]|"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*(?:[\s\S]*?\*/|[\s\S]*)')
 _OPENING = frozenset("([{")
 _CLOSING = frozenset(")]}")
 
@@ -142,7 +138,7 @@ def _check_nesting(source: str, path: str, offset: int = 0) -> Diagnostic | None
     if source.count("(") + source.count("[") + source.count("{") <= MAX_NESTING:
         return None  # the fast path: every ordinary file
     depth = 0
-    for match in _NESTING_TOKENS.finditer(source):
+    for match in BRACKET_TOKENS.finditer(source):
         token = match.group()
         if token in _OPENING:
             depth += 1

@@ -14,7 +14,7 @@ from lark.lexer import PatternStr
 
 from .diagnostics import Diagnostic, Span
 
-__all__ = ["describe_unexpected"]
+__all__ = ["describe_unexpected", "open_brackets", "BRACKET_TOKENS"]
 
 _PATTERN_WORDS = {
     "NAME": "a name",
@@ -52,16 +52,20 @@ def describe_unexpected(error: UnexpectedInput, source: str, path: str, terminal
         line, column = _end_position(source)
         message = f"unexpected end of file: expected {expected}"
         return Diagnostic("E0102", message, Span.point(path, line, column), hint=_eof_hint(source))
+    start = token.start_pos if token.start_pos is not None else position
+    if source.startswith("/*", start):  # `/` lexed as division: a comment never closed
+        return _unterminated_comment(path, line, column)
     found = str(token)
     width = max(len(found), 1)
     end_line = getattr(token, "end_line", None) or line
     end_column = getattr(token, "end_column", None) or column + width
     if end_line == 1:
         end_column += offset
-    before = _previous_text(source, token.start_pos if token.start_pos is not None else position, max(0, -offset))
+    before = _previous_text(source, start, max(0, -offset))
     after = f" after '{before}'" if before else ""
     message = f"expected {expected}{after}, found {_show(found, token.type)}"
-    return Diagnostic("E0101", message, Span(path, line, column, end_line, end_column), hint=_hint(found, {_display(name, terminals) for name in accepted}))
+    hint = _hint(found, {_display(name, terminals) for name in accepted})
+    return Diagnostic("E0101", message, Span(path, line, column, end_line, end_column), hint=hint)
 
 
 def _accepted(error) -> set[str]:
@@ -127,9 +131,16 @@ def _show(found: str, kind: str) -> str:
     return f"'{found[:40]}'"
 
 
+_COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+
+
 def _hint(found: str, expected) -> str | None:
     if found == "=" and "'=='" in expected:
         return "to compare, write '=='; to assign, write the assignment on its own line"
+    if found in _COMPARISONS and "'and'" in expected:
+        return "comparisons do not chain: write 'a < b and b < c'"
+    if found == "==" and "'='" in expected:
+        return "to assign, write '='"
     if found in {"&&", "&"}:
         return "write 'and'"
     if found in {"||", "|"}:
@@ -146,7 +157,7 @@ def _unexpected_character(error: UnexpectedCharacters, source: str, path: str, l
         return Diagnostic("E0105", "unterminated text: a '\"' with no closing '\"' on the same line", span,
                           hint="texts cannot span lines; write \\n for a line break")
     if source.startswith("/*", error.pos_in_stream):
-        return Diagnostic("E0105", "unterminated comment: '/*' with no closing '*/'", span)
+        return _unterminated_comment(path, line, column)
     if char == "&":
         return Diagnostic("E0103", "unexpected character '&'", span, hint="write 'and'")
     if char == "|":
@@ -160,6 +171,11 @@ def _unexpected_character(error: UnexpectedCharacters, source: str, path: str, l
                           hint="numbers are 1_000, money 12.50 EUR, rates 2.5%, durations 90d, dates 2026-12-01")
     shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else "end of file"
     return Diagnostic("E0103", f"unexpected character '{shown}'", span)
+
+
+def _unterminated_comment(path: str, line: int, column: int) -> Diagnostic:
+    return Diagnostic("E0105", "unterminated comment: '/*' with no closing '*/'", Span(path, line, column, line, column + 2),
+                      hint="close it with '*/', or use '//' for a comment to the end of the line")
 
 
 def _previous_text(source: str, position: int, floor: int = 0) -> str:
@@ -179,8 +195,33 @@ def _end_position(source: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
+# Brackets, and the texts and comments whose brackets do not count. An unterminated
+# text or comment runs to the end of its line or of the file, so a scan with this
+# pattern stays linear on any input.
+BRACKET_TOKENS = re.compile(r'[()\[\]{}]|"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*(?:[\s\S]*?\*/|[\s\S]*)')
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+
+
+def open_brackets(source: str) -> list[tuple[str, int]]:
+    """The brackets still open at the end of `source`, outermost first: (bracket, offset)."""
+    stack: list[tuple[str, int]] = []
+    for match in BRACKET_TOKENS.finditer(source):
+        token = match.group()
+        if token in _CLOSER:
+            stack.append((token, match.start()))
+        elif token in (")", "]", "}") and stack and _CLOSER[stack[-1][0]] == token:
+            stack.pop()
+    return stack
+
+
 def _eof_hint(source: str) -> str | None:
-    opened = source.count("{") - source.count("}")
-    if opened > 0:
-        return f"{opened} '{{' {'is' if opened == 1 else 'are'} not closed"
-    return None
+    stack = open_brackets(source)
+    if not stack:
+        return None
+    bracket, start = stack[-1]
+    line = source.count("\n", 0, start) + 1
+    column = start - (source.rfind("\n", 0, start) + 1) + 1
+    hint = f"the '{bracket}' on line {line}, column {column} is not closed"
+    if len(stack) > 1:
+        hint += f" ({len(stack)} brackets are open)"
+    return hint

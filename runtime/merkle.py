@@ -1,8 +1,9 @@
-"""Merkle commitments: roots of ordered lists, and (from ``state_tree``) the state tree.
+"""Merkle commitments: roots of ordered lists, and (re-exported) the state tree.
 
-This module owns the hash structures a block commits to, all with SHA-256: the
-list roots below, and the authenticated state map, which lives in
-``state_tree.py`` and is re-exported here.
+This module is the one place to import the hash structures a block commits to,
+all with SHA-256: the list roots defined below, and the authenticated state map,
+which lives in ``state_tree.py`` (the tree) and ``state_proof.py`` (its hash
+format and proof checking).
 
 Lists (transactions, receipts) follow RFC 6962 (Certificate Transparency), so the
 roots match its Merkle Tree Hash: a leaf hashes as ``H(0x00 || data)``, an inner
@@ -13,15 +14,8 @@ keep a leaf from posing as an inner node (no second preimages).
 
 import hashlib
 
-from tabellion.runtime.state_tree import (
-    EMPTY_STATE_ROOT,
-    MemoryNodeStore,
-    NodeStore,
-    StateProof,
-    StateStoreError,
-    StateTree,
-    verify_state_proof,
-)
+from tabellion.runtime.state_proof import EMPTY_STATE_ROOT, StateProof, verify_state_proof
+from tabellion.runtime.state_tree import MemoryNodeStore, NodeStore, StateStoreError, StateTree
 
 __all__ = [
     "EMPTY_LIST_ROOT",

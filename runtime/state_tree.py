@@ -1,20 +1,20 @@
-"""The authenticated state map: a 16-ary Merkle tree over hashed keys, and its proofs.
+"""The authenticated state map: a 16-ary Merkle tree over hashed keys.
 
-This module owns the state root. The tree maps byte keys to byte values and is
+This module owns the state root: the tree that commits to every state entry,
+updated in place block after block. It maps byte keys to byte values and is
 shaped like Diem's "Jellyfish" tree: each nibble of ``H(key)`` picks one of 16
 children, and a key's leaf sits at the shortest prefix of its hash that no other
 key shares. So for a set S of keys, the node at a prefix P is empty if no key
 hash starts with P, a leaf if exactly one does, an internal node if several do;
 the root is always an internal node. The shape, hence the root, depends only on
 the contents, and a tree of n keys is about log16(n) levels deep: an update
-rehashes only the paths it touched.
+rehashes only the paths it touched. The hashes and proofs are defined in
+``state_proof.py``.
 
-    leaf      = H(0x00 || H(key) || H(value))       65-byte preimage
-    internal  = H(0x01 || C_0 || C_1 || ... || C_15) 513-byte preimage, C_i the hash
-                                                    of child i, or 32 zero bytes if empty
-
-H is SHA-256. An internal node keeps its children's hashes in one 512-byte buffer,
-which is its preimage: hashing it touches one block of memory, not sixteen objects.
+An internal node keeps its children's hashes in one 512-byte buffer, which is its
+preimage but for the prefix byte: hashing it reads one block of memory, not
+sixteen objects. A leaf is the 64 bytes ``H(key) || H(value)``: a bytes object,
+which the garbage collector need not track, even in a tree of millions.
 
 Nodes are stored content-addressed, ``store.put(hash, preimage)``, behind the
 small ``NodeStore`` interface so that a SQLite table can hold them; a tree
@@ -26,25 +26,19 @@ objects held in memory are the only copy.
 import hashlib
 from typing import Protocol
 
-import attrs
-
 from tabellion.lang.errors import TabellionError
+from tabellion.runtime.state_proof import (
+    EMPTY_STATE_ROOT,
+    HASH_SIZE,
+    MAX_DEPTH,
+    ZERO_HASH,
+    StateProof,
+    nibble as _nibble,
+)
 
-__all__ = [
-    "EMPTY_STATE_ROOT",
-    "MemoryNodeStore",
-    "NodeStore",
-    "StateProof",
-    "StateStoreError",
-    "StateTree",
-    "verify_state_proof",
-]
+__all__ = ["MemoryNodeStore", "NodeStore", "StateStoreError", "StateTree"]
 
 _sha256 = hashlib.sha256
-HASH_SIZE = 32
-MAX_DEPTH = 2 * HASH_SIZE  # nibbles in a key hash
-ZERO_HASH = bytes(HASH_SIZE)
-EMPTY_STATE_ROOT = _sha256(b"\x01" + bytes(16 * HASH_SIZE)).digest()
 
 
 class StateStoreError(TabellionError):
@@ -80,41 +74,20 @@ class MemoryNodeStore:
         return len(self.nodes)
 
 
-class _Internal(bytearray):
-    """An internal node: the 16 child hashes, 32 bytes each, which are its preimage but for
-    the prefix. ``children[i]``: the child, or None when empty or not loaded yet; a leaf
-    is the 64 bytes ``H(key) || H(value)``, which the garbage collector need not track.
-    ``changed``: a bit per slot whose hash is stale. (Being the buffer itself, rather than
-    holding one, saves a pointer chase per node rehashed.)"""
+class _Internal:
+    """``hashes``: the 16 child hashes, 32 bytes each. ``children[i]``: the child (a node,
+    or a leaf's 64 bytes), or None when empty or not loaded yet. ``changed``: a bit per
+    slot whose hash is stale."""
 
-    __slots__ = ("children", "changed")
+    __slots__ = ("hashes", "children", "changed")
 
     def __init__(self, hashes=None):
-        super().__init__(hashes if hashes is not None else 16 * HASH_SIZE)
+        self.hashes = bytearray(hashes if hashes is not None else 16 * HASH_SIZE)
         self.children = [None] * 16
         self.changed = 0
 
     def slot_hash(self, slot):
-        return bytes(self[slot << 5 : (slot << 5) + HASH_SIZE])
-
-
-def _nibble(key_hash: bytes, depth: int) -> int:
-    byte = key_hash[depth >> 1]
-    return byte & 15 if depth & 1 else byte >> 4
-
-
-@attrs.frozen
-class StateProof:
-    """A path from the root toward ``H(key)``.
-
-    ``levels[d]`` holds the 16 child hashes (zero hash when empty) of the d-th
-    internal node on the path, with None in the slot the path takes. ``leaf`` is
-    the (key hash, value hash) of the leaf in the last slot, or None if that slot
-    is empty. Encodable as ``(levels, leaf)`` with ``encoding.encode``.
-    """
-
-    levels: tuple
-    leaf: "tuple | None"
+        return bytes(self.hashes[slot << 5 : (slot << 5) + HASH_SIZE])
 
 
 class StateTree:
@@ -240,7 +213,7 @@ class StateTree:
                 if child is not None:
                     self._forget(node.slot_hash(slot))
                 node.children[slot] = leaf
-                node[slot << 5 : (slot << 5) + HASH_SIZE] = self._hash_leaf(leaf)
+                node.hashes[slot << 5 : (slot << 5) + HASH_SIZE] = self._hash_leaf(leaf)
             else:
                 top = self._split(node, slot, child, leaf, depth + 1)
                 self._flag(node, slot, depth)
@@ -258,8 +231,8 @@ class StateTree:
             node, depth = node.children[chain_slot], depth + 1
         old, new = _nibble(old_leaf, depth) << 5, _nibble(leaf, depth) << 5
         node.children[old >> 5], node.children[new >> 5] = old_leaf, leaf
-        node[old : old + HASH_SIZE] = parent.slot_hash(slot)
-        node[new : new + HASH_SIZE] = self._hash_leaf(leaf)
+        node.hashes[old : old + HASH_SIZE] = parent.slot_hash(slot)
+        node.hashes[new : new + HASH_SIZE] = self._hash_leaf(leaf)
         return top
 
     def _delete(self, key_hash):
@@ -281,7 +254,7 @@ class StateTree:
                 self._forget(parent.slot_hash(parent_slot))
         self._forget(node.slot_hash(slot))
         node.children[slot] = None
-        node[slot << 5 : (slot << 5) + HASH_SIZE] = ZERO_HASH
+        node.hashes[slot << 5 : (slot << 5) + HASH_SIZE] = ZERO_HASH
         self._collapse(node, path)
 
     def _collapse(self, node, path):
@@ -295,7 +268,7 @@ class StateTree:
                 break
             parent, parent_slot = path.pop()
             parent.children[parent_slot] = leaf
-            parent[parent_slot << 5 : (parent_slot << 5) + HASH_SIZE] = node.slot_hash(remaining)
+            parent.hashes[parent_slot << 5 : (parent_slot << 5) + HASH_SIZE] = node.slot_hash(remaining)
             parent.changed &= ~(1 << parent_slot)
             node = parent
 
@@ -306,7 +279,7 @@ class StateTree:
         if loaded > 1:
             return -1
         if self._store is None:  # then every child is loaded
-            return next(slot for slot, child in enumerate(children) if child is not None)
+            return next((slot for slot, child in enumerate(children) if child is not None), -1)
         found = -1
         for slot in range(16):
             if node.children[slot] is not None or node.slot_hash(slot) != ZERO_HASH:
@@ -334,13 +307,13 @@ class StateTree:
         puts = self._puts
         for queue in reversed(self._changed):
             for node in queue:
-                flags, children = node.changed, node.children
+                flags, children, hashes = node.changed, node.children, node.hashes
                 while flags:
                     lowest = flags & -flags
                     flags ^= lowest
                     at = (lowest.bit_length() - 1) << 5
-                    preimage = b"\x01" + children[at >> 5]
-                    node[at : at + HASH_SIZE] = node_hash = _sha256(preimage).digest()
+                    preimage = b"\x01" + children[at >> 5].hashes
+                    hashes[at : at + HASH_SIZE] = node_hash = _sha256(preimage).digest()
                     if puts is not None:
                         puts[node_hash] = preimage
                 node.changed = 0
@@ -360,7 +333,7 @@ class StateTree:
             else:
                 node.children[slot] = child = self._build(leaves, start, end, depth + 1)
                 node_hash = self._hash_internal(child)
-            node[slot << 5 : (slot << 5) + HASH_SIZE] = node_hash
+            node.hashes[slot << 5 : (slot << 5) + HASH_SIZE] = node_hash
             start = end
         return node
 
@@ -374,7 +347,7 @@ class StateTree:
         return node_hash
 
     def _hash_internal(self, node):
-        preimage = b"\x01" + node
+        preimage = b"\x01" + node.hashes
         node_hash = _sha256(preimage).digest()
         if self._puts is not None:
             self._puts[node_hash] = preimage
@@ -434,42 +407,3 @@ def _leaf_of(key, value):
     if type(value) is not bytes:
         raise TypeError(f"state values must be bytes or None, not {type(value).__name__}")
     return _sha256(key).digest() + _sha256(value).digest()
-
-
-def verify_state_proof(root: bytes, key: bytes, value: "bytes | None", proof: StateProof) -> bool:
-    """Whether ``proof`` shows that ``key`` holds ``value`` (None: is absent) under ``root``."""
-    try:
-        if not 1 <= len(proof.levels) <= MAX_DEPTH:
-            return False
-        key_hash = _sha256(key).digest()
-        current = _terminal_hash(key_hash, value, proof.leaf, len(proof.levels))
-        if current is None:
-            return False
-        for depth in range(len(proof.levels) - 1, -1, -1):
-            hashes = list(proof.levels[depth])
-            slot = _nibble(key_hash, depth)
-            if len(hashes) != 16 or hashes[slot] is not None:
-                return False
-            hashes[slot] = current
-            if any(type(h) is not bytes or len(h) != HASH_SIZE for h in hashes):
-                return False
-            current = _sha256(b"\x01" + b"".join(hashes)).digest()
-        return current == root
-    except (TypeError, ValueError, AttributeError, IndexError):
-        return False
-
-
-def _terminal_hash(key_hash, value, leaf, depth):
-    """The hash in the path's last slot, or None if ``leaf`` cannot prove the claim."""
-    if leaf is None:
-        return ZERO_HASH if value is None else None
-    leaf_key, leaf_value = leaf
-    if not all(type(h) is bytes and len(h) == HASH_SIZE for h in (leaf_key, leaf_value)):
-        return None
-    if value is None:
-        shares_path = all(_nibble(leaf_key, d) == _nibble(key_hash, d) for d in range(depth))
-        if leaf_key == key_hash or not shares_path:
-            return None
-    elif leaf_key != key_hash or leaf_value != _sha256(value).digest():
-        return None
-    return _sha256(b"\x00" + leaf_key + leaf_value).digest()
