@@ -80,6 +80,12 @@ class Execution:
     def span(self, index: int):
         return self.instance.contract.spans[index]
 
+    def trace(self, span_index: int) -> None:
+        """Called before each statement by contracts compiled with tracing."""
+        report = self.tx.trace
+        if report is not None:
+            report(self, self.span(span_index))
+
     # -- effects
 
     def pay(self, amount: Money, to: Party, span_index: int, cause: str | None = None) -> None:
@@ -241,7 +247,7 @@ class Engine:
         for party in info.parties:
             params[party] = args.get(party, Party(party))
         instance = Instance(address, compiled, params, roles, deployer, self.deployed + 1)
-        gas.charge(tx.gas, gas.DEPLOY_BYTE * len(info.decl.span.file) + gas.STORAGE_WRITE * len(info.state))
+        gas.charge(tx.gas, gas.DEPLOY_BYTE * _contract_size(compiled) + gas.STORAGE_WRITE * len(info.state))
         x = Execution(self, tx, instance, deployer, paying or Money(0, self.state.native), 0)
         for name in info.params:
             if name in args:
@@ -360,3 +366,10 @@ def _as_revert(error: BaseException) -> Revert | None:
     if isinstance(error, RecursionError):
         return DepthExceeded("call depth exceeded")
     return None
+
+
+def _contract_size(compiled) -> int:
+    """Bytes of the contract's source text, which a deploy pays for."""
+    span = compiled.info.decl.span
+    lines = compiled.checked.source.split("\n")[span.line - 1 : span.end_line]
+    return sum(len(line) + 1 for line in lines)

@@ -39,7 +39,7 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 from nacl.bindings import crypto_sign_open
-from nacl.signing import SigningKey
+from nacl.signing import SigningKey, VerifyKey
 
 from tabellion.lang.errors import TabellionError
 
@@ -139,6 +139,10 @@ class KeyPair:
     def seed(self) -> bytes:
         """The 32-byte secret seed; whoever holds it can sign as this party."""
         return bytes(self.signing_key)
+
+    @property
+    def verify_key(self) -> VerifyKey:
+        return self.signing_key.verify_key
 
     @property
     def address(self) -> str:

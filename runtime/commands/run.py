@@ -88,6 +88,7 @@ class Report:
         self.gas: dict[str, list[int]] = {}
         self.payments: list[tuple[str, object]] = []
         self.scenario_name = ""
+        self.traced: list[str] = []
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -112,9 +113,13 @@ class Report:
             if receipt.entry and receipt.kind == "call":
                 self.gas.setdefault(receipt.entry, []).append(receipt.gas_used)
         if self.args.quiet and result.ok:
+            self.traced.clear()
             self._payments(receipt)
             return
         self.write(line)
+        for traced in self.traced:
+            self.write(traced)
+        self.traced.clear()
         if result.message and (not result.ok or receipt is not None and not receipt.ok):
             where = ""
             if receipt is not None and receipt.span is not None:
@@ -154,7 +159,7 @@ class Report:
 
     def trace(self, execution, span) -> None:
         line = execution.instance.contract.checked.source.split("\n")[span.line - 1].strip()
-        self.write(f"         {execution.instance.name}:{span.line}: {line}")
+        self.traced.append(f"       | {execution.instance.name}:{span.line}: {line}")
 
     def summary(self, results) -> None:
         if self.args.gas_report and self.gas:

@@ -31,11 +31,16 @@ def charge(cost: int) -> list[py.stmt]:
 class FunctionCompiler(ExpressionCompiler):
     """Statements of one generated function (an entry, fn, init, invariant, ...)."""
 
+    traced = False  # when set, each statement first reports itself to `_x.trace`
+
     def block(self, statements, extra_cost: int = 0) -> list[py.stmt]:
         saved, self.cost = self.cost, gas.STATEMENT * 0 + extra_cost
         body: list[py.stmt] = []
         for statement in statements:
             self.cost += gas.STATEMENT
+            if self.traced and self.mode in ("entry", "fn", "init"):
+                report = call(attr("_x", "trace"), const(self.unit.span_index(statement.span)))
+                body.append(located(py.Expr(report), statement.span))
             for generated in self.statement(statement):
                 body.append(located(generated, statement.span))
         cost, self.cost = self.cost, saved
