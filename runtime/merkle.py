@@ -78,7 +78,11 @@ def merkle_proof(leaves, index: int) -> tuple:
 
 
 def verify_proof(root: bytes, leaf: bytes, index: int, size: int, proof) -> bool:
-    """Whether ``leaf`` is item ``index`` of a list of ``size`` items with this root (RFC 9162, 2.1.3.2)."""
+    """Whether ``leaf`` is item ``index`` of a list of ``size`` items with this root (RFC 9162, 2.1.3.2).
+
+    As in RFC 9162, ``size`` must come from an authenticated source (a block
+    header's count): a proof binds it only through the shape of the path.
+    """
     if not 0 <= index < size:
         return False
     position, last = index, size - 1

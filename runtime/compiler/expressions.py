@@ -102,8 +102,15 @@ class ExpressionCompiler:
         return located(result, node.span)
 
     def binding(self, node) -> py.expr:
-        """`node` as a value to bind or store: collections read from a place are copied."""
+        """`node` as a value to bind, store, pass or return.
+
+        Int arithmetic is exact inside an expression; its result must fit in 256 bits
+        when it is bound or stored, which is checked here. Collections read from a
+        place are copied, so that no two variables share one mutable value.
+        """
         value = self.expr(node)
+        if isinstance(node, (ast.Binary, ast.Unary)) and isinstance(self.type_of(node), IntT):
+            return located(self.checked_int(value), node.span)
         if is_mutable_type(self.type_of(node)) and isinstance(node, (ast.Name, ast.Attribute, ast.Index, ast.Call)):
             if not (isinstance(node, ast.Call) and self._fresh_call(node)):
                 value = located(call("_deep_copy", name("_g"), value), node.span)
@@ -203,7 +210,7 @@ class ExpressionCompiler:
             return py.UnaryOp(py.Not(), operand)
         if isinstance(self.type_of(node), IntT):
             self.cost += gas.ARITHMETIC
-            return self.checked_int(py.UnaryOp(py.USub(), operand))
+            return py.UnaryOp(py.USub(), operand)
         self.cost += gas.ARITHMETIC_EXACT
         return py.UnaryOp(py.USub(), operand)
 
@@ -229,7 +236,7 @@ class ExpressionCompiler:
                 self.cost += gas.ARITHMETIC_EXACT
                 return call("_int_mod", left, right)
             self.cost += gas.ARITHMETIC
-            return self.checked_int(py.BinOp(left, _ARITH[op](), right))
+            return py.BinOp(left, _ARITH[op](), right)
         if isinstance(left_type, TextT):
             self.cost += gas.ARITHMETIC
             return call("_concat", name("_g"), left, right)

@@ -34,7 +34,16 @@ class FunctionCompiler(ExpressionCompiler):
     traced = False  # when set, each statement first reports itself to `_x.trace`
 
     def block(self, statements, extra_cost: int = 0) -> list[py.stmt]:
-        saved, self.cost = self.cost, gas.STATEMENT * 0 + extra_cost
+        cost, body = self.block_parts(statements, extra_cost)
+        span = statements[0].span if statements else None
+        prefix = charge(cost) if cost else []
+        if span is not None:
+            prefix = [located(s, span) for s in prefix]
+        return prefix + body or [py.Pass()]
+
+    def block_parts(self, statements, extra_cost: int = 0) -> tuple[int, list[py.stmt]]:
+        """The static gas of a block and its statements, without the charge."""
+        saved, self.cost = self.cost, extra_cost
         body: list[py.stmt] = []
         for statement in statements:
             self.cost += gas.STATEMENT
@@ -44,11 +53,7 @@ class FunctionCompiler(ExpressionCompiler):
             for generated in self.statement(statement):
                 body.append(located(generated, statement.span))
         cost, self.cost = self.cost, saved
-        span = statements[0].span if statements else None
-        prefix = charge(cost) if cost else []
-        if span is not None:
-            prefix = [located(s, span) for s in prefix]
-        return prefix + body or [py.Pass()]
+        return cost, body
 
     def statement(self, node) -> list[py.stmt]:
         return getattr(self, "_s" + type(node).__name__)(node)
@@ -66,6 +71,8 @@ class FunctionCompiler(ExpressionCompiler):
             value = self.binding(node.value)
         else:
             value = located(self.binary(node.op[0], node.target, node.value), node.span)
+            if isinstance(self.type_of(node.target), IntT):
+                value = located(self.checked_int(value), node.span)
         return self.assign(node.target, value)
 
     def assign(self, target, value: py.expr) -> list[py.stmt]:
@@ -119,8 +126,7 @@ class FunctionCompiler(ExpressionCompiler):
         if isinstance(source, ast.Call) and (self.ref_of(source) or None) and self.ref_of(source).name == "range" \
                 and value is None:
             self.cost += gas.BUILTIN_CALL
-            iterable = call("_int_range", name("_g"), *[self.expr(a.value) for a in source.args])
-            target = key
+            return self._range_loop(node, key, [self.expr(a.value) for a in source.args])
         elif isinstance(iterable_type, MapT):
             if value is None:
                 iterable, target = call("_iterate_keys", name("_g"), self.expr(source)), key
@@ -136,6 +142,25 @@ class FunctionCompiler(ExpressionCompiler):
                 target = py.Tuple([key, value], py.Store())
         body = self.block(node.body.body, extra_cost=gas.LOOP_ITERATION)
         return [py.For(target, located(iterable, source.span), body, [])]
+
+    def _range_loop(self, node: ast.For, key, bounds) -> list[py.stmt]:
+        """`for i in range(a, b)`: iterations are paid for in batches of up to 256.
+
+        Each batch charges its iterations' static cost at once, which keeps the
+        per-iteration overhead low; a loop left early by `return` has paid for at most
+        the rest of its batch.
+        """
+        cost, body = self.block_parts(node.body.body, extra_cost=gas.LOOP_ITERATION)
+        chunk = store("_chunk")
+        inner = py.For(key, name("_chunk"), body or [py.Pass()], [])
+        pay = [
+            py.AugAssign(py.Attribute(name("_g"), "left", py.Store()), py.Sub(),
+                         py.BinOp(const(cost), py.Mult(), call("len", name("_chunk")))),
+            py.If(py.Compare(attr("_g", "left"), [py.Lt()], [const(0)]),
+                  [py.Expr(call("_out_of_gas", name("_g")))], []),
+        ]
+        iterable = located(call("_range_batches", *bounds), node.iterable.span)
+        return [py.For(chunk, iterable, [located(s, node.span) for s in pay] + [inner], [])]
 
     def _loop_target(self, ident):
         if self.mode == "scenario":

@@ -227,6 +227,14 @@ def int_range(meter, low, high=None):
     return range(low, high)
 
 
+def range_batches(low, high=None, size=256):
+    """`range(low, high)` cut into consecutive ranges of at most `size` numbers."""
+    if high is None:
+        low, high = 0, low
+    for start in range(low, high, size):
+        yield range(start, min(start + size, high))
+
+
 def materialize_range(meter, low, high=None):
     if high is None:
         low, high = 0, low
@@ -302,6 +310,7 @@ GLOBALS = {
     "_map_values": map_values,
     "_int_range": int_range,
     "_materialize_range": materialize_range,
+    "_range_batches": range_batches,
     "_concat": concat,
     "_contains": contains,
     "_total": total,
