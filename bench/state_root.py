@@ -50,7 +50,10 @@ def bench_signatures():
         signed.append((keypair.public_key, message, keypair.sign(message)))
     assert all(verify(*item) for item in signed)
     ours, baseline = verify_rate(verify, signed), verify_rate(nacl_verify, signed)
-    print(f"Ed25519 verify, one core: {ours:,.0f}/s (VerifyKey.verify: {baseline:,.0f}/s, ratio {ours / baseline:.2f})")
+    print(
+        f"Ed25519 verify, one core: {ours:,.0f}/s"
+        f" (baseline VerifyKey.verify: {baseline:,.0f}/s, ratio {ours / baseline:.2f})"
+    )
 
 
 def state_key(rng):
@@ -68,7 +71,8 @@ def bench_state(size, rounds, rng):
     for _ in range(rounds):
         touched = rng.sample(keys, min(len(keys), BATCH_REWRITES + BATCH_DELETES))
         rewritten, deleted = touched[:BATCH_REWRITES], touched[BATCH_REWRITES:]
-        added = [state_key(rng) for _ in range(BATCH_ADDS + BATCH_REWRITES + BATCH_DELETES - len(touched))]
+        missing = BATCH_REWRITES + BATCH_DELETES - len(touched)  # when the state is too small
+        added = [state_key(rng) for _ in range(BATCH_ADDS + missing)]
         batch = {key: rng.randbytes(40) for key in rewritten + added}
         batch.update(dict.fromkeys(deleted))
         start = time.perf_counter()
@@ -92,9 +96,13 @@ def main():
     for size in (int(text) for text in arguments.sizes.split(",")):
         build, update = bench_state(size, arguments.rounds, rng)
         results[size] = update
-        print(f"state of {size:>9,} keys: built in {build:6.2f} s; 1,500-key update {update * 1e3:6.2f} ms median")
+        print(
+            f"state of {size:>9,} keys: built in {build:6.2f} s;"
+            f" 1,500-key update {update * 1e3:6.2f} ms median"
+        )
     smallest, largest = min(results), max(results)
-    print(f"update time ratio, {largest:,} / {smallest:,} keys: {results[largest] / results[smallest]:.2f} (target <= 2)")
+    ratio = results[largest] / results[smallest]
+    print(f"update time ratio, {largest:,} / {smallest:,} keys: {ratio:.2f} (target <= 2)")
 
 
 if __name__ == "__main__":

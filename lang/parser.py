@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Span, closest
 from .errors import CompileError, InternalError
 from .syntax_errors import BRACKET_TOKENS, describe_unexpected
 
-__all__ = ["parse", "parse_expression", "parser_for", "MAX_NESTING", "MAX_DEPTH"]
+__all__ = ["parse", "parse_expression", "parse_repl_input", "parser_for", "MAX_NESTING", "MAX_DEPTH"]
 
 MAX_NESTING = 200  # brackets open at once: ( [ {
 MAX_DEPTH = 200  # expression levels (operators, calls, fields, ...) and `else if` links
@@ -79,6 +79,11 @@ def parse_expression(source: str, path: str = "<input>") -> ast.Expr:
         span = Span(path, 1, 1, len(lines), len(lines[-1]) + 1)
         raise CompileError([Diagnostic("E0101", "expected a single expression", span)])
     return items[0].steps[0].condition
+
+
+def parse_repl_input(source: str, path: str = "<input>") -> tuple:
+    """Parse one REPL input: declarations (`contract`, `import`, ...) and scenario steps, in order."""
+    return tuple(_run("repl_input", source, path))
 
 
 def _within(diagnostic: Diagnostic, source: str, path: str) -> Diagnostic:
@@ -252,6 +257,9 @@ class _Builder(Transformer):
     # -- file level
 
     def start(self, children):
+        return children
+
+    def repl_input(self, children):
         return children
 
     def import_decl(self, c):

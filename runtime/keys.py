@@ -100,6 +100,8 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
     call costs about as much and checks nothing more than the lengths tested here.
     Never raises for bad input; anything malformed is simply not a valid signature.
     """
+    if isinstance(message, (bytearray, memoryview)):
+        message = bytes(message)
     if (
         type(public_key) is not bytes
         or type(signature) is not bytes
@@ -190,7 +192,10 @@ class KeyInfo:
 
 
 class Keystore:
-    """A directory of named key files, optionally encrypted with a passphrase."""
+    """A directory of named key files, optionally encrypted with a passphrase.
+
+    Passphrases are str (UTF-8) or bytes; None or an empty one stores the key unencrypted.
+    """
 
     def __init__(self, directory=None):
         self.directory = Path(directory) if directory is not None else default_keys_directory()

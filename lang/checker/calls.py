@@ -39,7 +39,14 @@ def check_call(ec, node: ast.Call, env, expected) -> Type:
         if name in _BUILTINS:
             ec.ctx.note_ref(node, "builtin", name)
             return _BUILTINS[name](ec, node, env, expected)
-    if contract is not None and name in contract.entries:
+    local = env.scope.lookup(name)
+    known = local[0] if local is not None else None
+    if known is None and contract is not None:
+        info = contract.params.get(name) or contract.state.get(name)
+        known = info.type if info is not None else None
+    if known is not None:
+        ec.ctx.error("E0308", f"'{name}' is a value of type {known}, not a function", func.span)
+    elif contract is not None and name in contract.entries:
         ec.ctx.error("E0406", f"'{name}' is an entry; entries are called from outside, not from code",
                      func.span, hint="move the shared code into a `fn`")
     else:
@@ -57,35 +64,35 @@ def _scenario_record(ec, name: str):
     return None
 
 
-def check_arguments(ec, node, args, params, env, what: str) -> tuple[int, ...] | None:
+def check_arguments(ec, node, args, params, env, what: str, code: str = "E0303") -> tuple[int, ...] | None:
     """Match `args` (positional then named) to `params`; returns each argument's param index."""
     names = [p[0] for p in params]
     order, filled = [], set()
     for position, arg in enumerate(args):
         if arg.name is None:
             if filled and position != len(order) or any(a.name is not None for a in args[:position]):
-                ec.ctx.error("E0303", "a positional argument cannot follow a named one", arg.span)
+                ec.ctx.error(code, "a positional argument cannot follow a named one", arg.span)
                 return None
             index = position
             if index >= len(params):
-                ec.ctx.error("E0303", f"{what} takes {len(params)} argument{'s' * (len(params) != 1)}, "
+                ec.ctx.error(code, f"{what} takes {len(params)} argument{'s' * (len(params) != 1)}, "
                                       f"but {len(args)} were given", arg.span)
                 return None
         else:
             if arg.name.text not in names:
-                ec.ctx.error("E0303", f"{what} has no parameter '{arg.name.text}'", arg.name.span,
+                ec.ctx.error(code, f"{what} has no {'field' if code == 'E0310' else 'parameter'} '{arg.name.text}'", arg.name.span,
                              hint=ec.ctx.did_you_mean(arg.name.text, names))
                 return None
             index = names.index(arg.name.text)
         if index in filled:
-            ec.ctx.error("E0303", f"'{names[index]}' is given twice", arg.span)
+            ec.ctx.error(code, f"'{names[index]}' is given twice", arg.span)
             return None
         filled.add(index)
         order.append(index)
         ec.expect(arg.value, env, params[index][1], f"'{names[index]}'")
     missing = [names[i] for i in range(len(params)) if i not in filled]
     if missing:
-        ec.ctx.error("E0303", f"{what} is missing {', '.join(repr(m) for m in missing)}", node.span)
+        ec.ctx.error(code, f"{what} is missing {', '.join(repr(m) for m in missing)}", node.span)
         return None
     return tuple(order)
 
@@ -99,7 +106,7 @@ def _fn(ec, node, fn, env) -> Type:
 
 
 def _record(ec, node, record: RecordT, env) -> Type:
-    order = check_arguments(ec, node, node.args, record.fields, env, f"record {record.name}")
+    order = check_arguments(ec, node, node.args, record.fields, env, f"record {record.name}", "E0310")
     ec.ctx.note_ref(node, "record", record.name, order)
     return record
 

@@ -196,10 +196,15 @@ def _principal(ctx: Context, ident: ast.Ident, partial) -> Principal | None:
         info = partial[kind].get(name)
         if info is not None:
             if info.type != PARTY and info.type != ERROR:
-                ctx.error("E0402", f"`by {name}`: {name} is a {info.type}, not a Party", ident.span,
+                ctx.error("E0402", f"`by {name}`: {name} is {_a(info.type)}, not a Party", ident.span,
                           hint="`by` takes roles, parties, or Party-typed state fields")
                 return None
             return Principal("state" if kind == "state" else "param", name)
     candidates = [*partial["roles"], *partial["parties"], *partial["state"], *partial["params"]]
     ctx.error("E0203", f"unknown party or role '{name}'", ident.span, hint=ctx.did_you_mean(name, candidates))
     return None
+
+
+def _a(t) -> str:
+    text = str(t)
+    return ("an " if text[0] in "AEIOU" else "a ") + text

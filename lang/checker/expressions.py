@@ -50,14 +50,17 @@ class ExpressionChecker:
         self.ctx.types[id(node)] = result
         return result
 
-    def expect(self, node: ast.Expr, env: Env, wanted: Type, what: str) -> Type:
+    def expect(self, node: ast.Expr, env: Env, wanted: Type, what: str, code: str = "E0301") -> Type:
         """Check `node` and report if its type is not `wanted`."""
         actual = self.check(node, env, wanted)
         if not compatible(wanted, actual):
-            self.mismatch(node, wanted, actual, what)
+            self.mismatch(node, wanted, actual, what, code)
         return actual
 
-    def mismatch(self, node, wanted: Type, actual: Type, what: str) -> None:
+    def condition(self, node: ast.Expr, env: Env, what: str = "a condition") -> Type:
+        return self.expect(node, env, BOOL, what, "E0306")
+
+    def mismatch(self, node, wanted: Type, actual: Type, what: str, code: str = "E0301") -> None:
         if isinstance(wanted, MoneyT) and isinstance(actual, MoneyT):
             self.ctx.error("E0302", f"{what} must be in {wanted.currency}, but this is in {actual.currency}", node.span)
             return
@@ -66,7 +69,7 @@ class ExpressionChecker:
             hint = "money needs a currency: write `100 EUR`"
         elif isinstance(wanted, RateT) and isinstance(actual, IntT):
             hint = "rates are written with a percent sign: `15%`"
-        self.ctx.error("E0301", f"{what} must be {_a(wanted)}, but this is {_a(actual)}", node.span, hint=hint)
+        self.ctx.error(code, f"{what} must be {_a(wanted)}, but this is {_a(actual)}", node.span, hint=hint)
 
     # -------------------------------------------------------------------- literals
 

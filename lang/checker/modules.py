@@ -112,7 +112,7 @@ class ModuleChecker:
                 ec.expect(field.default, defaults, field.type, f"the initial value of '{field.name}'")
         invariant_env = Env(info, Scope(), "invariant")
         for invariant in info.invariants:
-            ec.expect(invariant.condition, invariant_env, BOOL, "an invariant")
+            ec.condition(invariant.condition, invariant_env, "an invariant")
             if invariant.message is not None:
                 ec.expect(invariant.message, invariant_env, ec.check(invariant.message, invariant_env), "the message")
         for fn in info.fns.values():

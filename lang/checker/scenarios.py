@@ -61,6 +61,11 @@ class ScenarioState:
         t = ec.check(node.target, env)
         if isinstance(t, ContractT):
             return ec.contracts.get(t.name)
+        ref = ec.ctx.refs.get(id(node.target))
+        if ref is not None and ref.kind == "scenario_party":
+            ec.ctx.error("E0601", f"'{ref.name}' is not a contract deployed in this scenario", node.target.span,
+                         hint=f"deploy it first: `deploy {ref.name} = Contract(...)`")
+            return None
         if not isinstance(t, ErrorT):
             ec.ctx.error("E0601", f"`call` needs a deployed contract, and this is {t}", node.target.span)
         return None
@@ -83,7 +88,7 @@ class ScenarioChecker:
             type_ = self.statements._resolve(param.type, env)
             self.statements.declare(param.name, type_, env, mutable=False)
         if node.where is not None:
-            self.ec.expect(node.where, env, BOOL, "a `where` condition")
+            self.ec.condition(node.where, env, "a `where` condition")
         for step in node.steps:
             self.step(step, env)
 
@@ -106,7 +111,7 @@ class ScenarioChecker:
             self.ctx.error("E0301", f"`at` takes a Time or a Date, not {t}", node.time.span)
 
     def _Expect(self, node: ast.Expect, env):
-        self.ec.expect(node.condition, env, BOOL, "an expectation")
+        self.ec.condition(node.condition, env, "an expectation")
 
     def _CallStep(self, node: ast.CallStep, env):
         self.ec.check(node.call, env)

@@ -151,13 +151,13 @@ class StatementChecker:
     # -- control flow
 
     def _If(self, node: ast.If, env, returns):
-        self.ec.expect(node.condition, env, BOOL, "a condition")
+        self.ec.condition(node.condition, env)
         self.block(node.then, env, returns)
         if node.otherwise is not None:
             self.block(node.otherwise, env, returns)
 
     def _While(self, node: ast.While, env, returns):
-        self.ec.expect(node.condition, env, BOOL, "a condition")
+        self.ec.condition(node.condition, env)
         self.block(node.body, env, returns)
 
     def _For(self, node: ast.For, env, returns):
@@ -200,7 +200,7 @@ class StatementChecker:
     # -- effects
 
     def _Require(self, node: ast.Require, env, returns):
-        self.ec.expect(node.condition, env, BOOL, "a requirement")
+        self.ec.condition(node.condition, env, "a requirement")
         if node.message is not None:
             self.ec.expect(node.message, env, TEXT, "the message")
 

@@ -81,6 +81,8 @@ def test_sign_and_verify_round_trip():
     assert len(signature) == 64
     assert verify(keypair.public_key, b"pay 10 EUR to bob", signature)
     assert keypair.verify(b"pay 10 EUR to bob", signature)
+    assert verify(keypair.public_key, bytearray(b"pay 10 EUR to bob"), signature)
+    assert verify(keypair.public_key, memoryview(b"pay 10 EUR to bob"), signature)
     assert keypair.verify_key.encode() == keypair.public_key
 
 
