@@ -25,7 +25,11 @@ from .syntax_errors import BRACKET_TOKENS, describe_unexpected
 __all__ = ["parse", "parse_expression", "parse_repl_input", "parser_for", "MAX_NESTING", "MAX_DEPTH"]
 
 MAX_NESTING = 200  # brackets open at once: ( [ {
-MAX_DEPTH = 200  # expression levels (operators, calls, fields, ...) and `else if` links
+# Levels of blocks, statements and expressions (operators, calls, fields, ...) under an
+# entry's body: each nested `if` takes two (the `if` and its block), so does each link
+# of an `else if` chain. The checker and the compiler walk the tree recursively; at
+# 100 both keep a margin of several hundred Python frames.
+MAX_DEPTH = 100
 INT_MAX = 2**255 - 1  # the largest Int; no literal may exceed it
 _MAX_DIGITS = 100  # longer digit runs are refused before converting, whatever their value
 
@@ -166,6 +170,14 @@ def _check_nesting(source: str, path: str, offset: int = 0) -> Diagnostic | None
     return None
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> its fields but the span
+
+
+def _is_else_if(block: ast.Block) -> bool:
+    """Whether an `else` block is the one an `else if` makes: a lone If with the same span."""
+    return len(block.body) == 1 and isinstance(block.body[0], ast.If) and block.body[0].span == block.span
+
+
 class _TooDeep(Exception):
     """Raised by the builder to stop the parse at the first over-deep construct."""
 
@@ -230,15 +242,63 @@ class _Builder(Transformer):
     def nest(self, node, depth: int, where=None):
         """Record `node` at `depth`; past MAX_DEPTH, stop the parse with E0003."""
         if depth > MAX_DEPTH:
-            span = self.span(where) if where is not None else node.span
-            if isinstance(node, ast.If):
-                message = f"`else if` chain too long: more than {MAX_DEPTH} links"
-                hint = "look the value up in a map, or split the chain into several `if`s"
-            else:
-                message = f"expression nested too deeply: more than {MAX_DEPTH} levels"
-                hint = "split the expression into steps with `let`"
-            raise _TooDeep(Diagnostic("E0003", message, Span(span.file, span.line, span.column, span.line, span.column + 1), hint))
+            raise _TooDeep(self.too_deep(node, depth, where))
         self.depths[id(node)] = depth
+        return node
+
+    def settle(self, node, where=None):
+        """Record a statement (or a part of one) one level deeper than its deepest part."""
+        fields = _FIELDS.get(type(node))
+        if fields is None:
+            fields = _FIELDS[type(node)] = tuple(f.name for f in attrs.fields(type(node)) if f.name != "span")
+        depths = self.depths
+        deepest = 0
+        for name in fields:
+            value = getattr(node, name)
+            if type(value) is tuple:
+                for item in value:
+                    depth = depths.get(id(item), 0)
+                    if depth > deepest:
+                        deepest = depth
+            else:
+                depth = depths.get(id(value), 0)
+                if depth > deepest:
+                    deepest = depth
+        return self.nest(node, deepest + 1, where)
+
+    def too_deep(self, node, depth: int, where) -> Diagnostic:
+        """E0003 for `node`, at what makes it deep: a long expression, an `else if` chain or blocks."""
+        expression = node if isinstance(node, ast.Expr) else self.deepest_expression(node)
+        expression_depth = depth if expression is node else self.depths.get(id(expression), 0)
+        if expression is not None and expression_depth >= MAX_DEPTH // 2:
+            message = f"expression nested too deeply: more than {MAX_DEPTH} levels"
+            hint = "split the expression into steps with `let`"
+            span = self.span(where) if expression is node and where is not None else expression.span
+        elif (isinstance(node, ast.Block) and _is_else_if(node)) or (
+                isinstance(node, ast.If) and node.otherwise is not None and _is_else_if(node.otherwise)
+                and self.depths.get(id(node.otherwise), 0) >= self.depths.get(id(node.then), 0)):
+            message = f"`else if` chain too long: more than {MAX_DEPTH // 2 - 2} links"
+            hint = "look the value up in a map, or split the chain into several `if`s"
+            span = node.span
+        else:
+            message = f"blocks and expressions nested too deeply: more than {MAX_DEPTH} levels"
+            hint = "move inner blocks into `fn` helpers, or split expressions into steps with `let`"
+            span = self.span(where) if where is not None else node.span
+        return Diagnostic("E0003", message, Span(span.file, span.line, span.column, span.line, span.column + 1), hint)
+
+    def deepest_expression(self, node):
+        """The first expression on the deepest path down from `node`, if any."""
+        depths = self.depths
+        while node is not None and not isinstance(node, ast.Expr):
+            fields = _FIELDS.get(type(node)) or tuple(
+                f.name for f in attrs.fields(type(node)) if f.name != "span")
+            parts = []
+            for name in fields:
+                value = getattr(node, name)
+                parts.extend(value if type(value) is tuple else (value,))
+            node = max(parts, key=lambda part: depths.get(id(part), 0), default=None)
+            if node is not None and depths.get(id(node), 0) == 0:
+                return None
         return node
 
     def depth_of_args(self, args) -> int:
@@ -377,89 +437,89 @@ class _Builder(Transformer):
 
     # -- statements
 
+    # Statements and their parts are `settle`d: their nesting depth counts, with that of
+    # the expressions in them, toward MAX_DEPTH.
+
     def block(self, c):
-        return ast.Block(tuple(c[1:-1]), self.span(c[0], c[-1]))
+        return self.settle(ast.Block(tuple(c[1:-1]), self.span(c[0], c[-1])), c[0])
 
     def let_stmt(self, c):
         keyword, name, type_, value = c
-        return ast.Let(self.ident(name), type_, value, self.span(keyword, value))
+        return self.settle(ast.Let(self.ident(name), type_, value, self.span(keyword, value)), keyword)
 
     def assign_stmt(self, c):
         target, op, value = c
-        return ast.Assign(target, str(op), value, self.span(target, value))
+        return self.settle(ast.Assign(target, str(op), value, self.span(target, value)))
 
     def assign_op(self, c):
         return c[0]
 
     def expr_stmt(self, c):
-        return ast.ExprStmt(c[0], c[0].span)
+        return self.settle(ast.ExprStmt(c[0], c[0].span))
 
     def if_stmt(self, c):
         keyword, condition, then, _else, otherwise = c
         if isinstance(otherwise, ast.If):
-            links = self.depths.get(id(otherwise), 0) + 1
-            otherwise = ast.Block((otherwise,), otherwise.span)
-            node = ast.If(condition, then, otherwise, self.span(keyword, self.last(c)))
-            return self.nest(node, links, keyword)
-        return ast.If(condition, then, otherwise, self.span(keyword, self.last(c)))
+            otherwise = self.settle(ast.Block((otherwise,), otherwise.span))
+        return self.settle(ast.If(condition, then, otherwise, self.span(keyword, self.last(c))), keyword)
 
     def for_stmt(self, c):
         keyword, key, value, iterable, body = c
         value = self.ident(value) if value is not None else None
-        return ast.For(self.ident(key), value, iterable, body, self.span(keyword, body))
+        return self.settle(ast.For(self.ident(key), value, iterable, body, self.span(keyword, body)), keyword)
 
     def while_stmt(self, c):
-        return ast.While(c[1], c[2], self.span(c[0], c[2]))
+        return self.settle(ast.While(c[1], c[2], self.span(c[0], c[2])), c[0])
 
     def require_stmt(self, c):
-        return ast.Require(c[1], c[2], self.span(c[0], self.last(c)))
+        return self.settle(ast.Require(c[1], c[2], self.span(c[0], self.last(c))), c[0])
 
     def pay_stmt(self, c):
-        return ast.Pay(c[1], c[2], self.span(c[0], c[2]))
+        return self.settle(ast.Pay(c[1], c[2], self.span(c[0], c[2])), c[0])
 
     def emit_stmt(self, c):
-        return ast.Emit(self.ident(c[1]), c[2] or (), self.span(c[0], c[3]))
+        return self.settle(ast.Emit(self.ident(c[1]), c[2] or (), self.span(c[0], c[3])), c[0])
 
     def return_stmt(self, c):
-        return ast.Return(c[1], self.span(c[0], self.last(c)))
+        return self.settle(ast.Return(c[1], self.span(c[0], self.last(c))), c[0])
 
     def split_stmt(self, c):
         keyword, amount, (shares, close) = c
-        return ast.Split(amount, shares, None, self.span(keyword, close))
+        return self.settle(ast.Split(amount, shares, None, self.span(keyword, close)), keyword)
 
     def split_among(self, c):
         keyword, amount, _among, weights = c
-        return ast.Split(amount, (), weights, self.span(keyword, weights))
+        return self.settle(ast.Split(amount, (), weights, self.span(keyword, weights)), keyword)
 
     def share_block(self, c):
         return tuple(c[1:-1]), c[-1]
 
     def share(self, c):
-        return ast.Share(c[0], c[1], self.span(c[0], c[1]))
+        return self.settle(ast.Share(c[0], c[1], self.span(c[0], c[1])))
 
     def waterfall_stmt(self, c):
-        return ast.Waterfall(self.ident(c[1]), c[2], tuple(c[3:-1]), self.span(c[0], c[-1]))
+        return self.settle(ast.Waterfall(self.ident(c[1]), c[2], tuple(c[3:-1]), self.span(c[0], c[-1])), c[0])
 
     def fee_tier(self, c):
         keyword, rate, payee, _up, cap = c
-        return ast.FeeTier(rate, payee, cap, self.span(keyword, self.last(c)))
+        return self.settle(ast.FeeTier(rate, payee, cap, self.span(keyword, self.last(c))), keyword)
 
     def recoup_tier(self, c):
-        return ast.RecoupTier(c[1], c[3], self.span(c[0], c[3]))
+        return self.settle(ast.RecoupTier(c[1], c[3], self.span(c[0], c[3])), c[0])
 
     def pari_passu_tier(self, c):
         shares, close = c[2]
-        return ast.PariPassuTier(shares, self.span(c[0], close))
+        return self.settle(ast.PariPassuTier(shares, self.span(c[0], close)), c[0])
 
     def split_tier(self, c):
         shares, close = c[1]
-        return ast.SplitTier(shares, self.span(c[0], close))
+        return self.settle(ast.SplitTier(shares, self.span(c[0], close)), c[0])
 
     def grant_stmt(self, c):
-        return ast.Grant(self.ident(c[1]), c[2], self.span(c[0], c[2]))
+        return self.settle(ast.Grant(self.ident(c[1]), c[2], self.span(c[0], c[2])), c[0])
 
     def revoke_stmt(self, c):
-        return ast.Revoke(self.ident(c[1]), c[2], self.span(c[0], c[2]))
+        return self.settle(ast.Revoke(self.ident(c[1]), c[2], self.span(c[0], c[2])), c[0])
 
     # -- expressions
 
@@ -537,10 +597,10 @@ class _Builder(Transformer):
         return tuple(c)
 
     def named_arg(self, c):
-        return ast.Arg(self.ident(c[0]), c[1], self.span(c[0], c[1]))
+        return self.settle(ast.Arg(self.ident(c[0]), c[1], self.span(c[0], c[1])))
 
     def positional_arg(self, c):
-        return ast.Arg(None, c[0], c[0].span)
+        return self.settle(ast.Arg(None, c[0], c[0].span))
 
     # -- literals
 

@@ -280,6 +280,11 @@ class Engine:
         try:
             gas.charge(tx.gas, gas.TRANSACTION)
             value = run()
+            instances = state.instances
+            for transfer in tx.transfers:  # receiving money can break a contract's invariant too
+                for address in (transfer.source, transfer.target):
+                    if address in instances and address not in tx.touched:
+                        tx.touched[address] = instances[address]
             self._check_invariants(tx)
             if state.supply() != _after_issuance(supply, state):
                 raise InternalError("money was created or destroyed by a transaction")
@@ -308,8 +313,10 @@ class Engine:
             x = Execution(self, tx, instance, instance.address, Money(0, self.state.native), 0)
             for function, decl in instance.contract.invariants:
                 if not function(x):
-                    message = f"invariant violated: {_source_text(instance, decl)}"
-                    raise InvariantViolated(message, decl.span)
+                    text = _source_text(instance, decl)
+                    if decl.message is not None and hasattr(decl.message, "value"):
+                        text = f"{decl.message.value} ({text})"
+                    raise InvariantViolated(f"invariant of {instance.name} violated: {text}", decl.span)
 
 
 def _after_issuance(before: dict, state: WorldState) -> dict:

@@ -124,6 +124,8 @@ class Report:
             where = ""
             if receipt is not None and receipt.span is not None:
                 where = f" at {receipt.span}"
+            elif receipt is None:
+                where = f" at {result.step.span}"
             self.write(f"         {result.message}{where}")
         for line in result.detail:
             self.write(f"         {line}")

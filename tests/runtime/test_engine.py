@@ -309,3 +309,22 @@ contract F {
     assert box.balance("agent") == Money(2000, "EUR")
     causes = [t.cause for t in receipt.transfers if t.cause]
     assert any("tier 2 (recoup distributor)" in c for c in causes)
+
+
+def test_a_payment_into_a_contract_is_checked_against_its_invariants(sandbox):
+    box = sandbox("""
+contract Sealed {
+    invariant balance == 0 EUR, "never holds money"
+    entry touch() by anyone { }
+}
+contract Payer {
+    param target: Party
+    entry send() by anyone pays any { pay received to target }
+}""")
+    box.fund("alice", "10 EUR")
+    sealed = box.deploy("Sealed").address
+    payer = box.deploy("Payer", target=sealed).address
+    receipt = box.call("send", paying="1 EUR", address=payer)
+    assert receipt.status == REVERTED
+    assert receipt.reason == "invariant of Sealed violated: never holds money (balance == 0 EUR)"
+    assert box.balance("alice") == Money(1000, "EUR")

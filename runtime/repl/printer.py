@@ -1,0 +1,113 @@
+"""What the REPL prints: step outcomes, receipts, diagnostics, values and tables.
+
+One `Printer` writes to one stream, in colour only when asked. Spans are moved into
+the text the user wrote (`SessionSource.locate`) before they are shown, so a
+diagnostic or a failed `require` points into the loaded file or the typed input.
+"""
+
+from __future__ import annotations
+
+from tabellion.lang.diagnostics import Diagnostic, render
+
+from ..values import format_value
+
+__all__ = ["Printer", "show"]
+
+_GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+
+
+def show(value) -> str:
+    """A run-time value as Tabellion text (never raising: storage may hold engine values)."""
+    try:
+        return format_value(value)
+    except Exception:  # noqa: BLE001 - e.g. a waterfall's progress record
+        return repr(value)
+
+
+class Printer:
+    def __init__(self, out, color: bool = False):
+        self.out = out
+        self.color = color
+
+    def line(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+    def error(self, message: str) -> None:
+        self.line(self.paint("error", _RED) + ": " + message)
+
+    # -- diagnostics and places
+
+    def diagnostics(self, diagnostics, source) -> None:
+        from ..commands.check import _colorize
+
+        for diagnostic in diagnostics:
+            span, text = source.locate(diagnostic.span)
+            moved = Diagnostic(diagnostic.code, diagnostic.message, span, diagnostic.hint, diagnostic.notes,
+                               diagnostic.severity)
+            rendered = render(text, moved)
+            self.line(_colorize(rendered, moved) if self.color else rendered)
+
+    def place(self, span, source, indent: str = "       ") -> None:
+        """`at FILE:LINE:COL` and the source line with carets under the span."""
+        span, text = source.locate(span)
+        if span is None:
+            return
+        self.line(f"{indent}at {span}")
+        if text is not None:
+            excerpt = render(text, Diagnostic("", "", span)).split("\n")[1:]
+            for row in excerpt:
+                self.line(indent + row)
+
+    # -- steps
+
+    def step(self, result, source, binding: str | None = None) -> None:
+        receipt = result.receipt
+        mark = self.paint("ok  ", _GREEN) if result.ok else self.paint("FAIL", _RED)
+        gas = f"   [gas {receipt.gas_used:_}]" if receipt is not None else ""
+        self.line(f"{mark} {result.text}{gas}")
+        indent = "       "
+        if result.message and (not result.ok or receipt is not None and not receipt.ok):
+            self.line(f"{indent}{result.message}")
+            if receipt is not None and not receipt.ok:
+                self.place(receipt.span, source)
+        for row in result.detail:
+            self.line(f"{indent}{row}")
+        if receipt is not None and receipt.ok:
+            self.receipt_effects(receipt, indent)
+        if binding:
+            self.line(f"{indent}{binding}")
+
+    def receipt_effects(self, receipt, indent: str = "       ") -> None:
+        if receipt.address is not None:
+            self.line(f"{indent}deployed at {receipt.address}")
+        for event in receipt.events:
+            self.line(f"{indent}event {event}")
+        for transfer in receipt.transfers:
+            self.line(f"{indent}pay {transfer.amount} {transfer.source} -> {transfer.target}")
+        if receipt.value is not None:
+            self.line(f"{indent}returned {show(receipt.value)}")
+
+    def trace(self, span, source, instance) -> None:
+        located, text = source.locate(span)
+        line = text.split("\n")[located.line - 1].strip() if text is not None else ""
+        self.line(self.paint(f"       trace {instance.name} {located.file}:{located.line}: {line}", _DIM))
+
+    # -- tables
+
+    def table(self, rows, indent: str = "  ") -> None:
+        """Left-aligned columns; a column whose cells all look like amounts is right-aligned."""
+        if not rows:
+            return
+        widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+        numeric = [all(_amount_like(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            cells = [str(c).rjust(w) if n else str(c).ljust(w) for c, w, n in zip(row, widths, numeric)]
+            self.line((indent + "  ".join(cells)).rstrip())
+
+
+def _amount_like(cell: str) -> bool:
+    return bool(cell) and (cell[0].isdigit() or cell[0] == "-") and any(ch.isdigit() for ch in cell)

@@ -1,0 +1,411 @@
+"""A REPL session: contracts, a development ledger, and the steps played on it so far.
+
+Each input is parsed as declarations and scenario steps (`parse_repl_input`), or else
+as one expression. Declarations join the session's module (`SessionSource`), which is
+checked whole; a step is checked alone by the scenario checker, against what the
+earlier steps bound (`StepChecker`), then run by the scenario runner's own step
+machinery on the session's one `DevLedger` and `ScenarioContext`.
+
+The log keeps every step that succeeded. Whatever must rewind — `:undo`, `:reload`,
+a new version of a contract, Ctrl-C during a call — replays the log from scratch on
+a fresh ledger: the engine is deterministic, so the replay reaches the same state,
+and the log is exactly the scenario that `:save` writes.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from tabellion.lang import ast, compile_source
+from tabellion.lang.checker.context import Context, Scope
+from tabellion.lang.checker.expressions import Env, ExpressionChecker
+from tabellion.lang.checker.scenarios import ScenarioChecker, ScenarioState
+from tabellion.lang.checker.statements import StatementChecker
+from tabellion.lang.diagnostics import Diagnostic
+from tabellion.lang.errors import CompileError, TabellionError
+from tabellion.lang.parser import parse_expression, parse_repl_input
+
+from ..errors import OutOfGas, Revert
+from ..ledger import DevLedger
+from ..scenarios import ScenarioContext, ScenarioRunner
+from .printer import Printer, show
+from .source import MODULE_PATH, Chunk, SessionSource, source_slice, with_default_caller
+
+__all__ = ["Session", "LoggedStep", "StepChecker"]
+
+_ITEMS = (ast.Contract, ast.Import, ast.Scenario, ast.Property)
+
+
+class LoggedStep:
+    """A step that succeeded: its node, the input it came from, and its exact text."""
+
+    __slots__ = ("node", "input", "text")
+
+    def __init__(self, node, input_name: str, text: str):
+        self.node = node
+        self.input = input_name
+        self.text = text
+
+    @property
+    def changes(self) -> bool:
+        """Whether undoing it changes anything (an `expect` only looks)."""
+        return not isinstance(self.node, ast.Expect)
+
+
+class StepChecker:
+    """Checks scenario steps one at a time, keeping the names earlier steps bound.
+
+    The step's types and references go to the checked module's own side tables, so
+    that the runner compiles the step as if it stood in one of the module's scenarios.
+    """
+
+    def __init__(self, checked):
+        ctx = Context(MODULE_PATH)
+        ctx.types, ctx.refs = checked.types, checked.refs
+        self.ctx = ctx
+        self.expressions = ExpressionChecker(ctx, checked.all_contracts())
+        self.scenarios = ScenarioChecker(self.expressions, StatementChecker(self.expressions))
+        self.env = Env(None, Scope(), "scenario", ScenarioState(None))
+
+    def save(self):
+        scenario = self.env.scenario
+        return dict(self.env.scope.names), dict(scenario.instances), scenario.current
+
+    def restore(self, saved) -> None:
+        names, instances, current = saved
+        self.env.scope.names = dict(names)
+        self.env.scenario.instances = dict(instances)
+        self.env.scenario.current = current
+
+    def step(self, node) -> list:
+        self.ctx.diagnostics = []
+        self.scenarios.step(node, self.env)
+        return self.ctx.diagnostics
+
+    def expression(self, node):
+        self.ctx.diagnostics = []
+        type_ = self.expressions.check(node, self.env)
+        return type_, self.ctx.diagnostics
+
+
+class SessionRunner(ScenarioRunner):
+    """The scenario runner, reading a step's text from the input it was typed in."""
+
+    def __init__(self, session: "Session", checked, trace):
+        super().__init__(checked, None, trace)
+        self.session = session
+
+    def text_of(self, node) -> str:
+        text = self.session.source.texts.get(node.span.file)
+        if text is None:
+            return super().text_of(node)
+        return " ".join(line.strip() for line in source_slice(text, node.span).split("\n"))
+
+
+class _Outcome:
+    __slots__ = ("ok", "diagnostics", "result", "receipts")
+
+    def __init__(self, ok, diagnostics=(), result=None, receipts=()):
+        self.ok, self.diagnostics, self.result, self.receipts = ok, diagnostics, result, receipts
+
+    @property
+    def reason(self) -> str:
+        if self.diagnostics:
+            return self.diagnostics[0].message
+        return self.result.message or "failed"
+
+
+class Session:
+    """Everything one `tabellion repl` knows; `execute(text)` runs one input."""
+
+    def __init__(self, out, color: bool = False, party: str | None = None):
+        self.printer = Printer(out, color)
+        self.source = SessionSource()
+        self.checked = compile_source("", MODULE_PATH)
+        self.log: list[LoggedStep] = []
+        self.party = party
+        self.trace_on = False
+        self.failures = 0
+        self.quit = False
+        self.inputs = 0
+        self.last_receipt = None
+        self.last_gas: tuple = ()
+        self._keep: list = []       # every parsed node stays alive: side tables are keyed by id(node)
+        self._gas_trace: list = []
+        self._fresh_runtime()
+
+    def _fresh_runtime(self) -> None:
+        self.checker = StepChecker(self.checked)
+        self.runner = SessionRunner(self, self.checked, self._trace)
+        self.ledger = DevLedger()
+        self.context = ScenarioContext(self.runner, self.ledger)
+        self.blocks: dict[int, tuple] = {}  # height -> (time, the step's text)
+
+    # -- one input
+
+    def execute(self, text: str) -> bool:
+        """Run one input (declarations, steps, an expression or a `:command`); False if anything failed."""
+        if not text.strip():
+            return True
+        try:
+            if text.strip().startswith(":"):
+                from .commands import run_command
+
+                ok = run_command(self, text.strip())
+            else:
+                ok = self._input(text)
+        except KeyboardInterrupt:
+            self.rebuild()
+            self.printer.line("interrupted: nothing changed")
+            ok = False
+        except Exception as error:  # noqa: BLE001 - a bug in Tabellion must not end the session
+            self.printer.error(f"internal error: {type(error).__name__}: {error} — this is a bug in Tabellion, "
+                               "please report it")
+            self.rebuild()
+            ok = False
+        if not ok:
+            self.failures += 1
+        return ok
+
+    def _input(self, text: str) -> bool:
+        self.inputs += 1
+        name = f"<input-{self.inputs}>"
+        self.source.texts[name] = text
+        parsed = self._parse(text, name)
+        if parsed is None:
+            return False
+        if isinstance(parsed, ast.Expr):
+            return self._expression(parsed)
+        if self.party is not None:
+            rewritten = with_default_caller(text, parsed, self.party)
+            if rewritten is not None:
+                text = self.source.texts[name] = rewritten
+                parsed = parse_repl_input(text, name)
+        self._keep.append(parsed)
+        groups = [(declares, list(nodes)) for declares, nodes in groupby(parsed, lambda n: isinstance(n, _ITEMS))]
+        for index, (declares, nodes) in enumerate(groups):
+            ok = self._declare(nodes, name, text) if declares else all(self.run_step(n, text) for n in nodes)
+            if not ok:
+                if index + 1 < len(groups):
+                    self.printer.line("       (the rest of this input was not run)")
+                return False
+        return True
+
+    def _parse(self, text: str, name: str):
+        """The input's nodes, or its expression, or None after printing why neither parses."""
+        try:
+            return parse_repl_input(text, name)
+        except CompileError as as_steps:
+            try:
+                return parse_expression(text, name)
+            except CompileError as as_expression:
+                chosen = as_steps if _reach(as_steps) >= _reach(as_expression) else as_expression
+                self.printer.diagnostics(chosen.diagnostics, self.source)
+                return None
+
+    # -- declarations
+
+    def _declare(self, items, name: str, text: str) -> bool:
+        for item in items:
+            if isinstance(item, (ast.Scenario, ast.Property)):
+                word = "scenario" if isinstance(item, ast.Scenario) else "property"
+                self.printer.diagnostics([Diagnostic(
+                    "E0601", f"a {word} block is not run at the prompt", item.span,
+                    hint="type its steps one at a time, or keep it in a file for `tabellion run`/`tabellion test`")],
+                    self.source)
+                return False
+        return self.change_module(self.source.with_typed([Chunk.typed(name, text, items)]))
+
+    def check_module(self, candidate: SessionSource):
+        """The checked module of `candidate`, or None after printing its diagnostics."""
+        try:
+            return compile_source(candidate.text, MODULE_PATH)
+        except CompileError as error:
+            self.printer.diagnostics(error.diagnostics, candidate)
+            return None
+
+    def change_module(self, candidate: SessionSource, checked=None) -> bool:
+        """Switch to new contracts and replay the log on them; report what changed."""
+        checked = checked or self.check_module(candidate)
+        if checked is None:
+            return False
+        before, after = self.source.contract_texts(), candidate.contract_texts()
+        self.source, self.checked = candidate, checked
+        redeployed = sorted({entry.node.contract.text for entry in self.log if isinstance(entry.node, ast.Deploy)
+                             and before.get(entry.node.contract.text) != after.get(entry.node.contract.text)})
+        count = len(self.log)
+        dropped = self.rebuild()
+        for name in sorted(after):
+            if before.get(name) != after[name]:
+                info = checked.contracts.get(name)
+                entries = ", ".join(info.entries) if info is not None else ""
+                verb = "changed" if name in before else "contract"
+                self.printer.line(f"{verb} {name}" + (f" (entries: {entries})" if entries else ""))
+        if redeployed:
+            self.printer.line(f"redeployed {', '.join(redeployed)}: replayed {count - len(dropped)} of {count} steps")
+        for entry, reason in dropped:
+            self.printer.line(f"dropped: {entry.text}  ({reason})")
+        return True
+
+    # -- steps
+
+    def run_step(self, node, text: str) -> bool:
+        outcome = self._apply(node)
+        if outcome.receipts:
+            self.last_receipt = outcome.receipts[-1]
+            self.last_gas = tuple(self._gas_trace)
+        if outcome.diagnostics:
+            self.printer.diagnostics(outcome.diagnostics, self.source)
+            return False
+        if outcome.ok:
+            self.log.append(LoggedStep(node, node.span.file, source_slice(text, node.span)))
+        self.printer.step(outcome.result, self.source, self._binding(node) if outcome.ok else None)
+        return outcome.ok
+
+    def _apply(self, node) -> _Outcome:
+        """Check and run one step; a failure leaves the ledger and the bindings as they were."""
+        saved = self.checker.save()
+        diagnostics = self.checker.step(node)
+        if diagnostics:
+            self.checker.restore(saved)
+            return _Outcome(False, diagnostics)
+        ledger = self.ledger
+        height, count = ledger.height, len(ledger.receipts)
+        self._gas_trace = []
+        result = self.runner.step(node, self.context, None)
+        receipts = tuple(ledger.receipts[count:])
+        if result.ok:
+            for number in range(height + 1, ledger.height + 1):
+                self.blocks[number] = (ledger.now, result.text)
+        else:  # a failed transaction takes no block at the prompt: nothing changes
+            del ledger.receipts[count:]
+            ledger.height = height
+            self.checker.restore(saved)
+        return _Outcome(result.ok, (), result, receipts)
+
+    def _binding(self, node) -> str | None:
+        if isinstance(node, (ast.Let, ast.Assign)):
+            target = node.name.text if isinstance(node, ast.Let) else getattr(node.target, "text", None)
+            if target in self.context.locals:
+                return f"{target} = {show(self.context.locals[target])}"
+        elif isinstance(node, ast.Fund):
+            party = node.party.text
+            from ..values import Party
+
+            return f"{party} holds {self.ledger.balance(Party(party), self._currency_of(node))}"
+        elif isinstance(node, (ast.Wait, ast.At)):
+            return f"now {self.ledger.now}"
+        return None
+
+    def _currency_of(self, node) -> str | None:
+        type_ = self.checked.types.get(id(node.amount))
+        return getattr(type_, "currency", None)
+
+    def _expression(self, expr) -> bool:
+        self._keep.append(expr)
+        _type, diagnostics = self.checker.expression(expr)
+        if diagnostics:
+            self.printer.diagnostics(diagnostics, self.source)
+            return False
+        try:
+            value = self.runner.evaluate(expr, self.context)
+        except (Revert, OutOfGas) as error:
+            self.printer.error(error.reason)
+            self.printer.place(error.span, self.source)
+            return False
+        except (KeyError, IndexError) as error:
+            self.printer.error(f"missing key: {show(error.args[0]) if error.args else '?'}")
+            return False
+        except TabellionError as error:
+            self.printer.error(str(error))
+            return False
+        self.printer.line(show(value))
+        return True
+
+    def _trace(self, execution, span) -> None:
+        self._gas_trace.append((span, execution.gas.used, execution.instance))
+        if self.trace_on:
+            self.printer.trace(span, self.source, execution.instance)
+
+    # -- rewinding
+
+    def rebuild(self) -> list:
+        """Replay the log on a fresh ledger; returns the steps that no longer pass, with why."""
+        old, self.log = self.log, []
+        self._fresh_runtime()
+        dropped = []
+        for entry in old:
+            outcome = self._apply(entry.node)
+            if outcome.ok:
+                self.log.append(entry)
+            else:
+                dropped.append((entry, outcome.reason))
+        return dropped
+
+    def undo(self) -> list[LoggedStep]:
+        """Remove the last step that changed something (and the expectations after it); replay."""
+        undone = []
+        while self.log:
+            undone.append(self.log.pop())
+            if undone[-1].changes:
+                break
+        if undone:
+            self.rebuild()
+        return undone
+
+    def reset(self) -> None:
+        """A fresh ledger with the same contracts."""
+        self.log = []
+        self._fresh_runtime()
+        self.last_receipt, self.last_gas = None, ()
+
+    def load(self, path: str) -> bool:
+        from tabellion.lang.reading import read_source
+
+        try:
+            text = read_source(path)
+        except CompileError as error:
+            self.printer.diagnostics(error.diagnostics, self.source)
+            return False
+        self.source.texts[path] = text
+        return self.change_module(self.source.with_file(Chunk(path, text, text, 1, path)))
+
+    # -- what completion and the toolbar read
+
+    def contracts(self) -> dict:
+        return self.checked.all_contracts()
+
+    def instances(self) -> dict:
+        """Instance names bound so far -> ContractInfo."""
+        contracts = self.contracts()
+        return {name: contracts[kind] for name, kind in self.checker.env.scenario.instances.items()
+                if kind in contracts}
+
+    def current_contract(self):
+        current = self.checker.env.scenario.current
+        return self.contracts().get(current) if current else None
+
+    def local_names(self) -> list[str]:
+        return sorted(self.checker.env.scope.names)
+
+    def parties(self) -> list[str]:
+        """Every party the session has seen: funded, paid, in a role, or named in a step."""
+        from ..values import Party
+
+        state = self.ledger.state
+        found = {owner.name for owner, _ in state.balances if owner not in state.instances}
+        for instance in state.instances.values():
+            for members in instance.roles.values():
+                found.update(p.name for p in members)
+            found.update(v.name for v in instance.params.values() if isinstance(v, Party))
+            found.add(instance.deployer.name)
+        found.update(ref.name for ref in self.checked.refs.values() if ref.kind == "scenario_party")
+        if self.party:
+            found.add(self.party)
+        return sorted(found - {str(a) for a in state.instances})
+
+
+def _reach(error: CompileError) -> tuple:
+    """How far into the input a parse got before failing."""
+    span = error.diagnostics[0].span if error.diagnostics else None
+    return (span.line, span.column) if span else (0, 0)
