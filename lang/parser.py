@@ -178,6 +178,10 @@ def _is_else_if(block: ast.Block) -> bool:
     return len(block.body) == 1 and isinstance(block.body[0], ast.If) and block.body[0].span == block.span
 
 
+def _too_deep(span: Span, message: str, hint: str) -> Diagnostic:
+    return Diagnostic("E0003", message, Span(span.file, span.line, span.column, span.line, span.column + 1), hint)
+
+
 class _TooDeep(Exception):
     """Raised by the builder to stop the parse at the first over-deep construct."""
 
@@ -268,28 +272,28 @@ class _Builder(Transformer):
 
     def too_deep(self, node, depth: int, where) -> Diagnostic:
         """E0003 for `node`, at what makes it deep: a long expression, an `else if` chain or blocks."""
-        expression = node if isinstance(node, ast.Expr) else self.deepest_expression(node)
-        expression_depth = depth if expression is node else self.depths.get(id(expression), 0)
-        if expression is not None and expression_depth >= MAX_DEPTH // 2:
-            message = f"expression nested too deeply: more than {MAX_DEPTH} levels"
-            hint = "split the expression into steps with `let`"
-            span = self.span(where) if expression is node and where is not None else expression.span
-        elif (isinstance(node, ast.Block) and _is_else_if(node)) or (
-                isinstance(node, ast.If) and node.otherwise is not None and _is_else_if(node.otherwise)
-                and self.depths.get(id(node.otherwise), 0) >= self.depths.get(id(node.then), 0)):
-            message = f"`else if` chain too long: more than {MAX_DEPTH // 2 - 2} links"
-            hint = "look the value up in a map, or split the chain into several `if`s"
-            span = node.span
-        else:
-            message = f"blocks and expressions nested too deeply: more than {MAX_DEPTH} levels"
-            hint = "move inner blocks into `fn` helpers, or split expressions into steps with `let`"
-            span = self.span(where) if where is not None else node.span
-        return Diagnostic("E0003", message, Span(span.file, span.line, span.column, span.line, span.column + 1), hint)
-
-    def deepest_expression(self, node):
-        """The first expression on the deepest path down from `node`, if any."""
         depths = self.depths
-        while node is not None and not isinstance(node, ast.Expr):
+        for part in self.deepest_path(node):
+            part_depth = depth if part is node else depths.get(id(part), 0)
+            if part_depth < MAX_DEPTH // 2:
+                break
+            if isinstance(part, ast.Expr):
+                span = self.span(where) if part is node and where is not None else part.span
+                return _too_deep(span, f"expression nested too deeply: more than {MAX_DEPTH} levels",
+                                 "split the expression into steps with `let`")
+            if isinstance(part, ast.If) and part.otherwise is not None and _is_else_if(part.otherwise) \
+                    and depths.get(id(part.otherwise), 0) >= depths.get(id(part.then), 0):
+                return _too_deep(part.span, f"`else if` chain too long: more than {MAX_DEPTH // 2 - 2} links",
+                                 "look the value up in a map, or split the chain into several `if`s")
+        span = self.span(where) if where is not None else node.span
+        return _too_deep(span, f"blocks and expressions nested too deeply: more than {MAX_DEPTH} levels",
+                         "move inner blocks into `fn` helpers, or split expressions into steps with `let`")
+
+    def deepest_path(self, node):
+        """`node`, then its deepest part, then that part's deepest part, ... (recorded nodes only)."""
+        depths = self.depths
+        while node is not None:
+            yield node
             fields = _FIELDS.get(type(node)) or tuple(
                 f.name for f in attrs.fields(type(node)) if f.name != "span")
             parts = []
@@ -298,8 +302,7 @@ class _Builder(Transformer):
                 parts.extend(value if type(value) is tuple else (value,))
             node = max(parts, key=lambda part: depths.get(id(part), 0), default=None)
             if node is not None and depths.get(id(node), 0) == 0:
-                return None
-        return node
+                return
 
     def depth_of_args(self, args) -> int:
         depths = self.depths

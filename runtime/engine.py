@@ -20,7 +20,7 @@ from .split import split_amount, split_by_rational_weights
 from .state import Instance, WorldState
 from .compiler.support import size_of
 from .values import Party, sorted_items
-from .waterfall import Fee, PariPassu, Recoup, Split, WaterfallProgress, run_waterfall
+from .waterfall import Fee, PariPassu, Recoup, WaterfallProgress, run_waterfall
 
 __all__ = ["Engine", "Execution", "Transaction", "InvariantViolated"]
 

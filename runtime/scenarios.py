@@ -17,7 +17,6 @@ from .compiler import compile_module, compile_scenario_code
 from .errors import InternalError, OutOfGas, Revert, TabellionError
 from .ledger import ClockError, DevLedger
 from .numeric import Money
-from .spans import span_of_exception
 from .temporal import Date, Time, date_to_time
 from .values import Party, format_value
 

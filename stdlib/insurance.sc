@@ -260,20 +260,20 @@ contract FlightDelayCover {
         fund alice 12 EUR
         fund bob 12 EUR
         fund carol 36 EUR
-        deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(2h, 60 EUR), Tier(4h, 150 EUR), Tier(6h, 300 EUR)],
             cancellation_indemnity: 350 EUR, policy_cap: 600 EUR,
             insurer: [axa], oracle: [flightdata]) by axa paying 2_000 EUR
-        call buy("AF1234", 2026-03-10, 1, false) by alice paying 12 EUR
-        call buy("LH1035", 2026-03-10, 1, false) by bob paying 12 EUR
-        call buy("BA0304", 2026-03-10, 3, false) by carol paying 36 EUR
+        call pool.buy("AF1234", 2026-03-10, 1, false) by alice paying 12 EUR
+        call pool.buy("LH1035", 2026-03-10, 1, false) by bob paying 12 EUR
+        call pool.buy("BA0304", 2026-03-10, 3, false) by carol paying 36 EUR
         at 2026-03-10T23:00Z
-        call report_delay("AF1234", 2026-03-10, 2h) by flightdata        // exactly the first tier
-        call report_delay("LH1035", 2026-03-10, 1h59m) by flightdata     // one minute short
-        call report_delay("BA0304", 2026-03-10, 6h30m) by flightdata     // the top tier
-        call claim(0) by alice
-        expect fails call claim(1) by bob with "not covered"
-        call claim(2) by carol
+        call pool.report_delay("AF1234", 2026-03-10, 2h) by flightdata        // exactly the first tier
+        call pool.report_delay("LH1035", 2026-03-10, 1h59m) by flightdata     // one minute short
+        call pool.report_delay("BA0304", 2026-03-10, 6h30m) by flightdata     // the top tier
+        call pool.claim(0) by alice
+        expect fails call pool.claim(1) by bob with "not covered"
+        call pool.claim(2) by carol
         // alice: 1 x 60.00 = 60.00 (2h reaches the 2h tier)
         // bob:   1h59m is below 2h: nothing; his policy stays unclaimed
         // carol: 3 x 300.00 = 900.00, capped at 600.00
@@ -281,64 +281,64 @@ contract FlightDelayCover {
         expect balance(alice) == 60 EUR
         expect balance(bob) == 0 EUR
         expect balance(carol) == 600 EUR
-        expect policies[1].status == Status.Open
-        expect balance == 1_400 EUR
-        expect claims_paid == 660 EUR
-        expect premiums == 60 EUR
+        expect pool.policies[1].status == Status.Open
+        expect balance(pool) == 1_400 EUR
+        expect pool.claims_paid == 660 EUR
+        expect pool.premiums == 60 EUR
     }
 
     scenario "cancellation pays only with the option" {
         fund axa 1_000 EUR
         fund erin 40 EUR
-        fund frank 12 EUR
-        deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        fund frank 24 EUR
+        deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(2h, 60 EUR), Tier(4h, 150 EUR)],
             cancellation_indemnity: 350 EUR, policy_cap: 600 EUR,
             insurer: [axa], oracle: [flightdata]) by axa paying 1_000 EUR
-        expect fails call buy("KL1228", 2026-04-02, 1, true) by erin paying 12 EUR with "exactly"
+        expect fails call pool.buy("KL1228", 2026-04-02, 1, true) by erin paying 12 EUR with "exactly"
         expect balance(erin) == 40 EUR
-        call buy("KL1228", 2026-04-02, 2, true) by erin paying 40 EUR   // (12 + 8) x 2
-        call buy("KL1228", 2026-04-02, 1, false) by frank paying 12 EUR
-        expect fails call buy("KL1228", 2026-04-02, 10, false) by frank paying 120 EUR   // 9 at most
+        call pool.buy("KL1228", 2026-04-02, 2, true) by erin paying 40 EUR   // (12 + 8) x 2
+        call pool.buy("KL1228", 2026-04-02, 1, false) by frank paying 12 EUR
+        expect fails call pool.buy("KL1228", 2026-04-02, 10, false) by frank paying 120 EUR   // 9 at most
         at 2026-04-02T18:00Z
-        expect fails call buy("KL1228", 2026-04-02, 1, false) by frank paying 12 EUR with "day before"
-        call report_cancellation("KL1228", 2026-04-02) by flightdata
-        call claim(0) by erin                                      // 2 x 350.00 = 700.00, capped at 600.00
-        expect fails call claim(1) by frank with "not covered"    // no option, no cancellation cover
+        expect fails call pool.buy("KL1228", 2026-04-02, 1, false) by frank paying 12 EUR with "day before"
+        call pool.report_cancellation("KL1228", 2026-04-02) by flightdata
+        call pool.claim(0) by erin                                      // 2 x 350.00 = 700.00, capped at 600.00
+        expect fails call pool.claim(1) by frank with "not covered"    // no option, no cancellation cover
         expect balance(erin) == 600 EUR
-        expect balance(frank) == 0 EUR
-        expect balance == 452 EUR                                  // 1_000 + 40 + 12 - 600
+        expect balance(frank) == 12 EUR                            // 24 - 12: the late purchase was refused
+        expect balance(pool) == 452 EUR                                  // 1_000 + 40 + 12 - 600
     }
 
     scenario "the claim window, one payment per policy, and the oracle's monopoly" {
         fund axa 1_000 EUR
         fund alice 12 EUR
         fund bob 12 EUR
-        deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(2h, 60 EUR), Tier(4h, 150 EUR)],
             cancellation_indemnity: 350 EUR, policy_cap: 600 EUR, claim_window: 30d,
             insurer: [axa], oracle: [flightdata]) by axa paying 1_000 EUR
-        call buy("IB3402", 2026-05-20, 1, false) by alice paying 12 EUR
-        call buy("IB3402", 2026-05-20, 1, false) by bob paying 12 EUR
-        expect fails call claim(0) by alice with "not been reported"
+        call pool.buy("IB3402", 2026-05-20, 1, false) by alice paying 12 EUR
+        call pool.buy("IB3402", 2026-05-20, 1, false) by bob paying 12 EUR
+        expect fails call pool.claim(0) by alice with "not been reported"
         at 2026-05-19T12:00Z
-        expect fails call report_delay("IB3402", 2026-05-20, 5h) by flightdata with "on or after"
+        expect fails call pool.report_delay("IB3402", 2026-05-20, 5h) by flightdata with "on or after"
         at 2026-05-20T22:00Z
-        expect fails call report_delay("IB3402", 2026-05-20, 9h) by alice with "permission denied"
-        call report_delay("IB3402", 2026-05-20, 4h10m) by flightdata
-        expect fails call report_delay("IB3402", 2026-05-20, 9h) by flightdata with "already been reported"
-        expect reports[Flight("IB3402", 2026-05-20)].delay == 4h10m
-        expect fails call claim(0) by bob with "only the policyholder"
+        expect fails call pool.report_delay("IB3402", 2026-05-20, 9h) by alice with "permission denied"
+        call pool.report_delay("IB3402", 2026-05-20, 4h10m) by flightdata
+        expect fails call pool.report_delay("IB3402", 2026-05-20, 9h) by flightdata with "already been reported"
+        expect pool.reports[Flight("IB3402", 2026-05-20)].delay == 4h10m
+        expect fails call pool.claim(0) by bob with "only the policyholder"
         at 2026-06-19T23:59Z                                   // day + 30d, the last day of the window
-        call claim(0) by alice
-        expect fails call claim(0) by alice with "already been claimed"
+        call pool.claim(0) by alice
+        expect fails call pool.claim(0) by alice with "already been claimed"
         at 2026-06-20T00:00Z
-        expect fails call claim(1) by bob with "window has closed"
-        expect fails call claim(7) by bob with "no such policy"
+        expect fails call pool.claim(1) by bob with "window has closed"
+        expect fails call pool.claim(7) by bob with "no such policy"
         expect balance(alice) == 150 EUR
         expect balance(bob) == 0 EUR
-        expect policies[1].status == Status.Open               // unchanged by the refused claims
-        expect balance == 874 EUR                              // 1_000 + 24 - 150
+        expect pool.policies[1].status == Status.Open               // unchanged by the refused claims
+        expect balance(pool) == 874 EUR                              // 1_000 + 24 - 150
     }
 
     scenario "a short pool pays what it can; top-ups settle the queue in order" {
@@ -347,58 +347,59 @@ contract FlightDelayCover {
         fund bob 24 EUR
         fund carol 12 EUR
         fund dan 12 EUR
-        deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        fund mallory 10 EUR
+        deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(2h, 60 EUR), Tier(4h, 150 EUR)],
             cancellation_indemnity: 350 EUR, policy_cap: 600 EUR,
             insurer: [axa], oracle: [flightdata]) by axa paying 100 EUR
-        call buy("U24521", 2026-07-14, 1, false) by alice paying 12 EUR
-        call buy("U24521", 2026-07-14, 2, false) by bob paying 24 EUR
-        call buy("U24521", 2026-07-14, 1, false) by carol paying 12 EUR
+        call pool.buy("U24521", 2026-07-14, 1, false) by alice paying 12 EUR
+        call pool.buy("U24521", 2026-07-14, 2, false) by bob paying 24 EUR
+        call pool.buy("U24521", 2026-07-14, 1, false) by carol paying 12 EUR
         at 2026-07-15T01:00Z
-        call report_delay("U24521", 2026-07-14, 4h) by flightdata
+        call pool.report_delay("U24521", 2026-07-14, 4h) by flightdata
         // pool: 100.00 + 12.00 + 24.00 + 12.00 = 148.00; owed: 150.00 / 300.00 / 150.00
-        call claim(1) by bob        // 300.00 due: 148.00 paid now, 152.00 queued
-        call claim(0) by alice      // 150.00 due, the pool is empty: all queued
-        call claim(2) by carol      // 150.00 queued
+        call pool.claim(1) by bob        // 300.00 due: 148.00 paid now, 152.00 queued
+        call pool.claim(0) by alice      // 150.00 due, the pool is empty: all queued
+        call pool.claim(2) by carol      // 150.00 queued
         expect balance(bob) == 148 EUR
-        expect balance == 0 EUR
-        expect claims_owed == 452 EUR          // 152.00 + 150.00 + 150.00
-        expect fails call buy("U24521", 2026-08-01, 1, false) by dan paying 12 EUR with "queued"
+        expect balance(pool) == 0 EUR
+        expect pool.claims_owed == 452 EUR          // 152.00 + 150.00 + 150.00
+        expect fails call pool.buy("U24521", 2026-08-01, 1, false) by dan paying 12 EUR with "queued"
         expect balance(dan) == 12 EUR
-        expect fails call top_up() by alice paying 10 EUR with "permission denied"
-        call top_up() by axa paying 200 EUR
+        expect fails call pool.top_up() by mallory paying 10 EUR with "permission denied"
+        call pool.top_up() by axa paying 200 EUR
         // 200.00: bob's 152.00 first (now paid in full), then 48.00 of alice's 150.00
         expect balance(bob) == 300 EUR
         expect balance(alice) == 48 EUR
         expect balance(carol) == 0 EUR
-        expect policies[0].status == Status.Queued
-        call top_up() by axa paying 300 EUR
+        expect pool.policies[0].status == Status.Queued
+        call pool.top_up() by axa paying 300 EUR
         // 300.00: alice's last 102.00, carol's 150.00; 48.00 stay in the pool
         expect balance(alice) == 150 EUR
         expect balance(carol) == 150 EUR
-        expect balance == 48 EUR
-        expect claims_owed == 0 EUR
-        expect claims_paid == 600 EUR          // 148.00 + 200.00 + 252.00
-        expect contributions == 600 EUR        // 100.00 + 200.00 + 300.00
-        call buy("U24521", 2026-08-01, 1, false) by dan paying 12 EUR   // the queue is clear
+        expect balance(pool) == 48 EUR
+        expect pool.claims_owed == 0 EUR
+        expect pool.claims_paid == 600 EUR          // 148.00 + 200.00 + 252.00
+        expect pool.contributions == 600 EUR        // 100.00 + 200.00 + 300.00
+        call pool.buy("U24521", 2026-08-01, 1, false) by dan paying 12 EUR   // the queue is clear
     }
 
     scenario "the insurer withdraws only after the run-off" {
         fund axa 1_000 EUR
         fund alice 12 EUR
-        deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(2h, 60 EUR)], cancellation_indemnity: 350 EUR, policy_cap: 600 EUR,
             claim_window: 10d, insurer: [axa], oracle: [flightdata]) by axa paying 1_000 EUR
-        call buy("SN3582", 2026-02-01, 1, false) by alice paying 12 EUR
+        call pool.buy("SN3582", 2026-02-01, 1, false) by alice paying 12 EUR
         at 2026-02-11T12:00Z                  // day + 10d: alice may still claim
-        expect fails call withdraw(100 EUR) by axa with "run off"
+        expect fails call pool.withdraw(100 EUR) by axa with "run off"
         at 2026-02-12T00:00Z
-        expect fails call withdraw(100 EUR) by alice with "permission denied"
-        expect fails call withdraw(1_012.01 EUR) by axa
-        call withdraw(1_012 EUR) by axa       // the capital and alice's earned premium
+        expect fails call pool.withdraw(100 EUR) by alice with "permission denied"
+        expect fails call pool.withdraw(1_012.01 EUR) by axa
+        call pool.withdraw(1_012 EUR) by axa       // the capital and alice's earned premium
         expect balance(axa) == 1_012 EUR
-        expect withdrawn == 1_012 EUR
-        expect fails deploy FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
+        expect pool.withdrawn == 1_012 EUR
+        expect fails deploy pool = FlightDelayCover(premium: 12 EUR, cancellation_premium: 8 EUR,
             tiers: [Tier(4h, 150 EUR), Tier(2h, 60 EUR)], cancellation_indemnity: 350 EUR,
             policy_cap: 600 EUR, insurer: [axa], oracle: [flightdata]) by axa
     }
@@ -503,57 +504,57 @@ contract RainfallIndexCover {
         fund otieno 100 EUR
         fund mutua 100 EUR
         fund akinyi 100 EUR
-        deploy RainfallIndexCover(season: "Long rains 2026", sales_close: 2026-03-15, season_end: 2026-06-30,
+        deploy pool = RainfallIndexCover(season: "Long rains 2026", sales_close: 2026-03-15, season_end: 2026-06-30,
             trigger_mm: 300, exit_mm: 150, premium_rate: 7.5%, insurer: [reinsurer], oracle: [chirps])
             by reinsurer paying 10_000 EUR
-        call buy("Machakos", 1_250.50 EUR) by wanjiru paying 93.78 EUR   // 1_250.50 x 7.5% = 93.7875 -> 93.78
-        call buy("Kitui", 800 EUR) by otieno paying 60 EUR
-        call buy("Makueni", 1_000 EUR) by mutua paying 75 EUR
-        call buy("Makueni", 1_000 EUR) by akinyi paying 75 EUR
-        expect exposure == 4_050.50 EUR
+        call pool.buy("Machakos", 1_250.50 EUR) by wanjiru paying 93.78 EUR   // 1_250.50 x 7.5% = 93.7875 -> 93.78
+        call pool.buy("Kitui", 800 EUR) by otieno paying 60 EUR
+        call pool.buy("Makueni", 1_000 EUR) by mutua paying 75 EUR
+        call pool.buy("Makueni", 1_000 EUR) by akinyi paying 75 EUR
+        expect pool.exposure == 4_050.50 EUR
         at 2026-07-01T06:00Z
-        call report("Machakos", 210) by chirps
+        call pool.report("Machakos", 210) by chirps
         // (300 - 210) / (300 - 150) = 90 / 150 = 60%: 1_250.50 x 60% = 750.30 exactly
-        call report("Kitui", 120) by chirps
+        call pool.report("Kitui", 120) by chirps
         // 120 mm is below the 150 mm exit: the whole 800.00
-        call report("Makueni", 299) by chirps
+        call pool.report("Makueni", 299) by chirps
         // one mm below the trigger: 1_000.00 x 1 / 150 = 6.666... -> 6.66 each
         expect balance(wanjiru) == 756.52 EUR   // 100.00 - 93.78 + 750.30
         expect balance(otieno) == 840 EUR       // 100.00 - 60.00 + 800.00
         expect balance(mutua) == 31.66 EUR      // 100.00 - 75.00 + 6.66
         expect balance(akinyi) == 31.66 EUR
-        expect exposure == 0 EUR
-        expect claims_paid == 1_563.62 EUR      // 750.30 + 800.00 + 6.66 + 6.66
+        expect pool.exposure == 0 EUR
+        expect pool.claims_paid == 1_563.62 EUR      // 750.30 + 800.00 + 6.66 + 6.66
         // pool: 10_000.00 + 303.78 premiums - 1_563.62 = 8_740.16
-        expect balance == 8_740.16 EUR
+        expect balance(pool) == 8_740.16 EUR
     }
 
     scenario "sales close, the season must end, one report per region, full collateral" {
         fund reinsurer 1_000 EUR
         fund wanjiru 200 EUR
         fund mutua 200 EUR
-        deploy RainfallIndexCover(season: "Short rains 2026", sales_close: 2026-02-28, season_end: 2026-05-31,
+        deploy pool = RainfallIndexCover(season: "Short rains 2026", sales_close: 2026-02-28, season_end: 2026-05-31,
             trigger_mm: 250, exit_mm: 100, premium_rate: 10%, insurer: [reinsurer], oracle: [chirps])
             by reinsurer paying 1_000 EUR
-        call buy("Machakos", 900 EUR) by wanjiru paying 90 EUR
+        call pool.buy("Machakos", 900 EUR) by wanjiru paying 90 EUR
         // pool 1_090.00 against 900.00 open: 1_100.00 more cannot be collateralised
-        expect fails call buy("Kitui", 1_100 EUR) by mutua paying 110 EUR with "collateralise"
-        expect fails call buy("Kitui", 100 EUR) by mutua paying 9.99 EUR with "exactly"
-        expect fails call withdraw(190.01 EUR) by reinsurer with "open sum insured"
-        call withdraw(190 EUR) by reinsurer
+        expect fails call pool.buy("Kitui", 1_100 EUR) by mutua paying 110 EUR with "collateralise"
+        expect fails call pool.buy("Kitui", 100 EUR) by mutua paying 9.99 EUR with "exactly"
+        expect fails call pool.withdraw(190.01 EUR) by reinsurer with "open sum insured"
+        call pool.withdraw(190 EUR) by reinsurer
         at 2026-03-01T00:00Z
-        expect fails call buy("Kitui", 100 EUR) by mutua paying 10 EUR with "closed"
+        expect fails call pool.buy("Kitui", 100 EUR) by mutua paying 10 EUR with "closed"
         expect balance(mutua) == 200 EUR
         at 2026-05-31T23:00Z
-        expect fails call report("Machakos", 80) by chirps with "not ended"
+        expect fails call pool.report("Machakos", 80) by chirps with "not ended"
         at 2026-06-01T00:00Z
-        expect fails call report("Machakos", 80) by wanjiru with "permission denied"
-        call report("Machakos", 250) by chirps                 // exactly the trigger: nothing
-        expect fails call report("Machakos", 80) by chirps with "already"
+        expect fails call pool.report("Machakos", 80) by wanjiru with "permission denied"
+        call pool.report("Machakos", 250) by chirps                 // exactly the trigger: nothing
+        expect fails call pool.report("Machakos", 80) by chirps with "already"
         expect balance(wanjiru) == 110 EUR                    // 200.00 - 90.00
-        expect covers[0].settled
-        expect exposure == 0 EUR
-        call withdraw(900 EUR) by reinsurer
+        expect pool.covers[0].settled
+        expect pool.exposure == 0 EUR
+        call pool.withdraw(900 EUR) by reinsurer
         expect balance(reinsurer) == 1_090 EUR                // 190.00 + 900.00
     }
 }

@@ -8,7 +8,7 @@ from ..literals import KNOWN_CURRENCIES
 from ..types import (
     BOOL, DATE, DURATION, ERROR, INT, PARTY, RATE, TIME, VOID,
     ContractT, DurationT, ErrorT, IntT, ListT, MapT, MoneyT, RateT, RecordT, TextT, Type,
-    compatible, is_ordered, join,
+    is_ordered, join,
 )
 
 __all__ = ["check_call", "check_contract_call", "check_arguments"]

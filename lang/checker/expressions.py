@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from .. import ast
 from ..checked import ContractInfo
-from ..literals import KNOWN_CURRENCIES
 from ..types import (
-    BOOL, DATE, DURATION, ERROR, INT, PARTY, RATE, ROLE, TEXT, TIME, VOID,
-    ContractT, DateT, DurationT, EnumT, ErrorT, IntT, ListT, MapT, MoneyT, RateT, RecordT,
-    TextT, TimeT, Type, binary_result, compatible, is_ordered, join, unary_result,
+    BOOL, DATE, DURATION, ERROR, INT, PARTY, RATE, ROLE, TEXT, TIME, ContractT, EnumT, ErrorT, IntT, ListT, MapT, MoneyT, RateT, RecordT,
+    Type, binary_result, compatible, is_ordered, join, unary_result,
 )
-from .context import BUILTIN_FUNCTIONS, Context, Scope
+from .context import Context, Scope
 
 __all__ = ["Env", "ExpressionChecker"]
 
@@ -212,7 +210,6 @@ class ExpressionChecker:
 
     def _Attribute(self, node, env, expected):
         obj = node.obj
-        contract = env.contract
         if isinstance(obj, ast.Name) and env.scope.lookup(obj.text) is None:
             enum = self.enum_named(obj.text, env)
             if enum is not None:

@@ -7,7 +7,7 @@ import attrs
 from .. import ast
 from ..checked import CheckedModule, ContractInfo
 from ..errors import CompileError
-from ..types import BOOL, VOID, MoneyT, compatible
+from ..types import VOID, MoneyT
 from .context import Context, Scope
 from .declarations import collect_contract
 from .expressions import Env, ExpressionChecker

@@ -9,7 +9,7 @@ own scenario, that contract).
 from __future__ import annotations
 
 from .. import ast
-from ..types import BOOL, DATE, DURATION, ERROR, INT, PARTY, TIME, ContractT, ErrorT, ListT, MoneyT, Type
+from ..types import DATE, DURATION, ERROR, INT, PARTY, TIME, ContractT, ErrorT, ListT, MoneyT, Type
 from .context import Scope
 from .expressions import Env, ExpressionChecker
 from .statements import StatementChecker

@@ -3,12 +3,11 @@ statements (split, waterfall), permissions (grant, revoke) and purity."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 from .. import ast
 from ..types import (
-    BOOL, ERROR, INT, PARTY, RATE, TEXT, VOID,
-    ErrorT, IntT, ListT, MapT, MoneyT, RecordT, Type, binary_result, compatible,
+    ERROR, INT, PARTY, RATE, TEXT, VOID,
+    ErrorT, IntT, ListT, MapT, MoneyT, Type, binary_result, compatible,
 )
 from .context import BUILTIN_NAMES
 from .expressions import Env, ExpressionChecker
@@ -106,7 +105,6 @@ class StatementChecker:
         env.scope.names[name] = (type_, ident.span, mutable)
 
     def _Let(self, node: ast.Let, env, returns):
-        from .context import resolve_type
 
         declared = self._resolve(node.type, env) if node.type is not None else None
         if declared is not None:
@@ -140,7 +138,7 @@ class StatementChecker:
         target = self.ec.check(node.target, env)
         check_place(self.ec, node.target, env)
         if node.op == "=":
-            actual = self.ec.expect(node.value, env, target, "the new value")
+            self.ec.expect(node.value, env, target, "the new value")
             return
         op = node.op[0]
         value = self.ec.check(node.value, env, target)

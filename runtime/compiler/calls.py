@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast as py
 
 from tabellion.lang import ast
-from tabellion.lang.types import IntT, ListT, MapT, MoneyT, RateT, DurationT
+from tabellion.lang.types import IntT, MoneyT, RateT, DurationT
 
 from .. import gas
 from ..numeric import Money, Rate
 from ..temporal import Duration
-from .expressions import attr, call, const, item, name
+from .expressions import attr, call, const, name
 
 __all__ = ["compile_call"]
 

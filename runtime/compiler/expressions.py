@@ -12,14 +12,14 @@ import ast as py
 
 from tabellion.lang import ast
 from tabellion.lang.types import (
-    BoolT, ContractT, DateT, DurationT, EnumT, IntT, ListT, MapT, MoneyT, RateT, RecordT, TextT,
+    DateT, DurationT, IntT, ListT, MapT, MoneyT, RateT, RecordT, TextT,
     TimeT, Type,
 )
 
 from .. import gas
 from ..numeric import INT_MAX, INT_MIN, Money, Rate
 from ..temporal import Date, Duration, Time
-from ..values import EnumValue, Party
+from ..values import EnumValue
 
 __all__ = ["ExpressionCompiler", "name", "const", "call", "attr", "item", "located", "is_mutable_type"]
 

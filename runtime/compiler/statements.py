@@ -14,7 +14,7 @@ from tabellion.lang import ast
 from tabellion.lang.types import IntT, ListT, MapT, RecordT
 
 from .. import gas
-from .expressions import ExpressionCompiler, attr, call, const, is_mutable_type, item, located, name, store
+from .expressions import ExpressionCompiler, attr, call, const, is_mutable_type, located, name, store
 
 __all__ = ["FunctionCompiler", "charge"]
 
