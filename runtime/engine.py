@@ -275,19 +275,19 @@ class Engine:
     def _transact(self, tx: Transaction, kind: str, entry: str, caller: Party, run, address=None) -> Receipt:
         state = self.state
         savepoint = state.savepoint()
-        supply = state.supply()
         deployed = self.deployed
         try:
             gas.charge(tx.gas, gas.TRANSACTION)
             value = run()
             instances = state.instances
             for transfer in tx.transfers:  # receiving money can break a contract's invariant too
-                for address in (transfer.source, transfer.target):
-                    if address in instances and address not in tx.touched:
-                        tx.touched[address] = instances[address]
+                for owner in (transfer.source, transfer.target):
+                    if owner in instances and owner not in tx.touched:
+                        tx.touched[owner] = instances[owner]
             self._check_invariants(tx)
-            if state.supply() != _after_issuance(supply, state):
-                raise InternalError("money was created or destroyed by a transaction")
+            moved, created = state.changes_since(savepoint)
+            if moved != created:
+                raise InternalError(f"money was created or destroyed: balances changed by {moved}, issuance by {created}")
         except OutOfGas as error:
             state.rollback(savepoint)
             self.deployed = deployed
@@ -317,10 +317,6 @@ class Engine:
                     if decl.message is not None and hasattr(decl.message, "value"):
                         text = f"{decl.message.value} ({text})"
                     raise InvariantViolated(f"invariant of {instance.name} violated: {text}", decl.span)
-
-
-def _after_issuance(before: dict, state: WorldState) -> dict:
-    return state.supply() if state.issued else before
 
 
 def _source_text(instance: Instance, decl) -> str:

@@ -106,6 +106,28 @@ class WorldState:
         """Forget the journal: what happened can no longer be undone."""
         self.journal.clear()
 
+    def changes_since(self, savepoint: int) -> tuple[dict[str, int], dict[str, int]]:
+        """Per currency: how much all balances and how much issuance changed since `savepoint`.
+
+        Costs in proportion to what changed, not to the number of accounts.
+        """
+        first_old: dict = {}
+        first_issued: dict = {}
+        balances, issued = self.balances, self.issued
+        for container, key, old in self.journal[savepoint:]:
+            if container is balances:
+                first_old.setdefault(key, old)
+            elif container is issued:
+                first_issued.setdefault(key, old)
+        moved: dict[str, int] = {}
+        for key, old in first_old.items():
+            before = 0 if old is MISSING else old
+            moved[key[1]] = moved.get(key[1], 0) + balances.get(key, 0) - before
+        created: dict[str, int] = {}
+        for currency, old in first_issued.items():
+            created[currency] = issued.get(currency, 0) - (0 if old is MISSING else old)
+        return {c: v for c, v in moved.items() if v}, {c: v for c, v in created.items() if v}
+
     def supply(self) -> dict[str, int]:
         """The total of every balance, per currency."""
         totals: dict[str, int] = {}

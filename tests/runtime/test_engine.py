@@ -328,3 +328,31 @@ contract Payer {
     assert receipt.status == REVERTED
     assert receipt.reason == "invariant of Sealed violated: never holds money (balance == 0 EUR)"
     assert box.balance("alice") == Money(1000, "EUR")
+
+
+def test_a_call_receipt_names_no_address_even_when_money_moves(sandbox):
+    # Regression: the loop collecting contracts touched by transfers reused the name
+    # `address`, so a call's receipt reported the last payee as a "deployed" address.
+    box = sandbox(POOL)
+    box.fund("alice", "100 EUR")
+    deployed = box.deploy(paying=None)
+    assert deployed.address == box.address
+    assert box.call("deposit", paying="30 EUR").ok
+    receipt = box.call("pay_out", Party("bob"), Money(1000, "EUR"))
+    assert receipt.ok and receipt.address is None
+
+
+def test_conservation_is_checked_against_issuance():
+    from tabellion.runtime.state import WorldState
+
+    state = WorldState()
+    start = state.savepoint()
+    state.issue(Party("a"), Money(500, "EUR"))
+    state.transfer(Party("a"), Party("b"), Money(200, "EUR"))
+    assert state.changes_since(start) == ({"EUR": 500}, {"EUR": 500})
+    middle = state.savepoint()
+    state.transfer(Party("b"), Party("c"), Money(200, "EUR"))
+    assert state.changes_since(middle) == ({}, {})
+    state.balances[(Party("c"), "EUR")] += 1  # what a bug would do
+    state.journal_append((state.balances, (Party("c"), "EUR"), 200))
+    assert state.changes_since(middle) == ({"EUR": 1}, {})
