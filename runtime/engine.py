@@ -121,7 +121,7 @@ class Execution:
         for payee, share in shares:
             self.pay(share, payee, span_index, "split pro rata")
 
-    def waterfall(self, name: str, amount: Money, tiers: tuple, span_index: int) -> None:
+    def waterfall(self, name: str, amount: Money, tiers: tuple, span_index: int, tier_spans: tuple = ()) -> None:
         key = "waterfall:" + name
         stored = self.storage.get(key)
         progress = WaterfallProgress.from_value(stored) if stored is not None else None
@@ -132,7 +132,8 @@ class Execution:
             raise
         gas.charge(self.gas, gas.PAY * len(result.payments))
         for tier_index, payee, share in result.payments:
-            self.pay(share, payee, span_index, f"waterfall {name}, tier {tier_index + 1} ({_tier_words(tiers[tier_index])})")
+            where = tier_spans[tier_index] if tier_index < len(tier_spans) else span_index
+            self.pay(share, payee, where, f"waterfall {name}, tier {tier_index + 1} ({_tier_words(tiers[tier_index])})")
         from .compiler.support import journaled_set
 
         journaled_set(self.journal_append, self.gas, self.storage, key, result.progress.to_value())

@@ -37,7 +37,7 @@ def run(args) -> int:
         from ..chain_scenarios import run_on_chain  # the persistent chain, when present
 
         return run_on_chain(checked, args)
-    report = Report(sys.stdout, args)
+    report = Report(sys.stdout, args, _sources(checked))
     trace = report.trace if args.trace else None
     runner = ScenarioRunner(checked, report.observe, trace)
     scenarios = runner.scenarios()
@@ -56,6 +56,14 @@ def run(args) -> int:
     results = [runner.run(scenario, home) for scenario, home in scenarios]
     report.summary(results)
     return 0 if all(r.ok for r in results) else 1
+
+
+def _sources(checked) -> dict[str, str]:
+    """Source text by file name, for the module and everything it imports."""
+    found = {checked.module.path: checked.source}
+    for imported in checked.imports:
+        found.update(_sources(imported))
+    return found
 
 
 def load_checked(path: str):
@@ -82,9 +90,10 @@ def load_checked(path: str):
 class Report:
     """Prints scenario progress as the runner reports it."""
 
-    def __init__(self, out, args):
+    def __init__(self, out, args, sources=None):
         self.out = out
         self.args = args
+        self.sources = sources or {}
         self.gas: dict[str, list[int]] = {}
         self.payments: list[tuple[str, object]] = []
         self.scenario_name = ""
@@ -176,6 +185,13 @@ class Report:
         failed = len(results) - passed
         self.write(f"{passed} passed, {failed} failed")
 
+    def _statement_text(self, span) -> str | None:
+        source = self.sources.get(span.file) if span is not None else None
+        if source is None:
+            return None
+        lines = source.split("\n")
+        return lines[span.line - 1].strip() if 0 < span.line <= len(lines) else None
+
     def _explain(self, party: str) -> None:
         self.write(f"payments to {party}:")
         found = False
@@ -183,9 +199,13 @@ class Report:
             if str(transfer.target) != party:
                 continue
             found = True
-            where = f"{transfer.span.file}:{transfer.span.line}" if transfer.span else "the call itself"
-            cause = f" — {transfer.cause}" if transfer.cause else ""
-            self.write(f"  {transfer.amount!s:>18} from {transfer.source} ({scenario}; {where}{cause})")
+            where = f"{transfer.span.file}:{transfer.span.line}" if transfer.span else "paid with a call"
+            cause = f", {transfer.cause}" if transfer.cause else ""
+            self.write(f"  {transfer.amount!s:>18} from {transfer.source}  [{scenario}]")
+            self.write(f"  {'':>18} {where}{cause}")
+            statement = self._statement_text(transfer.span)
+            if statement:
+                self.write(f"  {'':>18}   {statement}")
         if not found:
             self.write("  none")
         self.write()

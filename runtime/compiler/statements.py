@@ -227,5 +227,7 @@ class FunctionCompiler(ExpressionCompiler):
             else:
                 built = call("_Split", self._shares(tier.shares))
             tiers.append(located(built, tier.span))
+        tier_spans = tuple(self.unit.span_index(tier.span) for tier in node.tiers)
         return [py.Expr(call(attr("_x", "waterfall"), const(node.name.text), self.expr(node.amount),
-                             py.Tuple(tiers, py.Load()), const(self.unit.span_index(node.span))))]
+                             py.Tuple(tiers, py.Load()), const(self.unit.span_index(node.span)),
+                             const(tier_spans)))]
