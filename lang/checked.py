@@ -140,6 +140,7 @@ class CheckedModule:
     types: dict[int, Type]
     refs: dict[int, Ref]
     imports: tuple["CheckedModule", ...] = ()
+    warnings: tuple = ()
 
     def type_of(self, node) -> Type:
         return self.types[id(node)]

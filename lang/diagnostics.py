@@ -98,6 +98,8 @@ CODES: dict[str, str] = {
     "E0601": "invalid scenario step",
     "E0602": "deploy does not match the contract",
     "E0603": "no contract deployed",
+    # W06xx: warnings (the file still checks)
+    "W0601": "a party named only once in a scenario",
 }
 
 

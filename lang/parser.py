@@ -3,6 +3,13 @@
 `parse(source, path)` returns a `Module` or raises `CompileError`. Literals are decoded
 while parsing; malformed ones (month 13, three decimals on a EUR amount) become
 diagnostics. Lark's syntax errors are translated into the language's own words.
+
+Nesting is bounded (E0003) so that no later stage, walking the tree recursively, can
+run out of Python stack: brackets by a pre-scan of the text (skipped outright when a
+file has fewer opening brackets than MAX_NESTING), and the depth of blocks,
+statements and expressions by the builder as it reduces them (MAX_DEPTH), which also
+catches what nests without brackets: `1 + 1 + ...`, `a.b.c...`, `else if` ladders.
+Numeric literals are bounded to the 256-bit Int range before any conversion.
 """
 
 from __future__ import annotations

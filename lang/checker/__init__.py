@@ -19,7 +19,7 @@ def check(module, source: str = "", loader=None) -> CheckedModule:
     checker = ModuleChecker(module, source, loader)
     checked = checker.run()
     if checker.diagnostics:
-        raise CompileError(sorted(checker.diagnostics, key=_position))
+        raise CompileError(sorted([*checker.diagnostics, *checker.ctx.warnings], key=_position))
     return checked
 
 

@@ -24,11 +24,15 @@ class Context:
     def __init__(self, path: str):
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.types: dict[int, Type] = {}
         self.refs: dict[int, Ref] = {}
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None, notes=()) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint, tuple(notes)))
+
+    def warn(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.warnings.append(Diagnostic(code, message, span, hint, (), "warning"))
 
     def did_you_mean(self, name: str, candidates) -> str | None:
         guess = closest(name, candidates)

@@ -81,6 +81,7 @@ class ModuleChecker:
             types=self.ctx.types,
             refs=self.ctx.refs,
             imports=tuple(imports),
+            warnings=tuple(self.ctx.warnings),
         )
 
     def _imports(self) -> list[CheckedModule]:

@@ -26,6 +26,7 @@ class ScenarioState:
         self.home = home  # the ContractInfo whose scenario this is, or None at file level
         self.instances: dict[str, str] = {}
         self.current: str | None = None
+        self.party_uses: dict[str, list] = {}
 
     def resolve_name(self, ec: ExpressionChecker, node: ast.Name, env: Env, expected) -> Type:
         name = node.text
@@ -44,6 +45,7 @@ class ScenarioState:
                          hint=f"deploy it first: `deploy x = {name}(...)`" if name in ec.contracts else None)
             return ERROR
         ec.ctx.note_ref(node, "scenario_party", name)
+        self.party_uses.setdefault(name, []).append(node.span)
         return PARTY
 
     def current_contract(self, ec):
@@ -81,6 +83,20 @@ class ScenarioChecker:
         env = Env(home, Scope(), "scenario", ScenarioState(home))
         for step in node.steps:
             self.step(step, env)
+        self._warn_about_lone_parties(env.scenario)
+
+    def _warn_about_lone_parties(self, state: ScenarioState) -> None:
+        """A party named once, next to a similar name used more, is most likely a typo."""
+        from ..diagnostics import closest
+
+        frequent = [name for name, uses in state.party_uses.items() if len(uses) > 1]
+        for name, uses in state.party_uses.items():
+            if len(uses) != 1:
+                continue
+            guess = closest(name, frequent)
+            if guess is not None:
+                self.ctx.warn("W0601", f"party '{name}' appears only once in this scenario", uses[0],
+                              hint=f"did you mean '{guess}'? (every new name is a new party with no money)")
 
     def property(self, node: ast.Property, home) -> None:
         env = Env(home, Scope(), "scenario", ScenarioState(home))
@@ -100,6 +116,7 @@ class ScenarioChecker:
             method(node, env)
 
     def _Fund(self, node: ast.Fund, env):
+        env.scenario.party_uses.setdefault(node.party.text, []).append(node.party.span)
         self.ec.expect(node.amount, env, MoneyT(), "the amount funded")
 
     def _Wait(self, node: ast.Wait, env):

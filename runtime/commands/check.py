@@ -70,13 +70,13 @@ def check_file(path: str):
     except CompileError as error:
         return None, error.diagnostics
     try:
-        compile_source(source, display)
+        checked = compile_source(source, display)
     except CompileError as error:
         return source, error.diagnostics
     except RecursionError:  # a stage walked deeper than the parser's nesting limits allow
         return source, (Diagnostic("E0003", "input too deeply nested", Span.point(display, 1, 1),
                                    hint="split deeply nested expressions and blocks"),)
-    return source, ()
+    return source, checked.warnings
 
 
 def use_color(choice: str, stream) -> bool:

@@ -135,3 +135,13 @@ def test_valid_programs_check(source):
 def test_examples_check_cleanly(path):
     with open(path, encoding="utf-8") as handle:
         compile_source(handle.read(), path)
+
+
+def test_a_lone_party_name_close_to_another_is_a_warning_not_an_error():
+    source = ('contract A { entry f() by anyone pays any { } }\n'
+              'scenario "s" {\n fund alice 5 EUR\n deploy a = A()\n call a.f() by alcie paying 1 EUR\n'
+              ' expect balance(alice) == 4 EUR\n}\n')
+    checked = compile_source(source, "t.sc")
+    (warning,) = checked.warnings
+    assert (warning.code, warning.severity, warning.span.line, warning.span.column) == ("W0601", "warning", 5, 16)
+    assert warning.hint.startswith("did you mean 'alice'?")
