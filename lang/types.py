@@ -132,7 +132,9 @@ def is_ordered(t: Type) -> bool:
 
 
 def is_hashable(t: Type) -> bool:
-    """Whether `t` may be a map key: any value type but collections."""
+    """Whether `t` may be a map key: any value type but collections (also inside records)."""
+    if isinstance(t, RecordT):
+        return all(is_hashable(field) for _, field in t.fields)
     return not isinstance(t, (ListT, MapT, VoidT, RoleT))
 
 

@@ -145,3 +145,8 @@ def test_a_lone_party_name_close_to_another_is_a_warning_not_an_error():
     (warning,) = checked.warnings
     assert (warning.code, warning.severity, warning.span.line, warning.span.column) == ("W0601", "warning", 5, 16)
     assert warning.hint.startswith("did you mean 'alice'?")
+
+
+def test_a_record_holding_a_collection_cannot_be_a_map_key():
+    source = "contract A { record R { xs: List[Int] }  state m: Map[R, Int] }"
+    assert first_diagnostic(source).code == "E0311"
