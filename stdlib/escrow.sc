@@ -187,9 +187,12 @@ contract Escrow {
     }
 
     scenario "never shipped: refunded after the deadline, and nobody else moves the money" {
-        fund alice 500 EUR
+        fund alice 300 EUR
         fund mallory 500 EUR
         deploy Escrow(price: 500 EUR, ship_within: 10d, buyer: alice, seller: bob, arbiter: carol)
+        expect fails call fund() by alice paying 500 EUR with "insufficient balance"
+        expect stage == Stage.Awaiting
+        fund alice 200 EUR
         expect fails call fund() by mallory paying 500 EUR with "permission denied"
         expect fails call fund() by alice paying 499.99 EUR with "exactly"
         call fund() by alice paying 500 EUR

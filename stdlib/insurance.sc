@@ -40,6 +40,8 @@
 //     every policy sold has closed (the book has run off).
 //   - No rounding: indemnities and premiums are whole multiples of per-passenger
 //     amounts; `min` with the cap and with the pool never divides.
+//   - Who bought cover for which flight is personal data: `policies` is visible to
+//     the insurer only (flight reports and the pool's counters are public).
 //
 // Invariants (the counters are kept in state):
 //   pool + claims paid + withdrawals == premiums + contributions (capital, top-ups)
@@ -67,6 +69,7 @@
 //   - Exactly the trigger pays nothing; one mm less pays one step of the scale.
 //   - A region is reported once, after `season_end`, and the report settles every
 //     cover of that region in the same transaction, in the order they were sold.
+//   - `covers` (who insured what) is visible to the insurer only.
 //
 // Invariants: pool >= sum insured still open; pool + claims paid + withdrawals ==
 // premiums + contributions.
