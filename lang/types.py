@@ -144,6 +144,8 @@ def compatible(expected: Type, actual: Type) -> bool:
         return True
     if isinstance(expected, MoneyT) and isinstance(actual, MoneyT):
         return expected.currency is None or actual.currency is None or expected.currency == actual.currency
+    if isinstance(expected, PartyT) and isinstance(actual, ContractT):
+        return True  # a contract is a party: it can be paid, compared with `caller`, given a role
     if isinstance(expected, ListT) and isinstance(actual, ListT):
         return compatible(expected.item, actual.item)
     if isinstance(expected, MapT) and isinstance(actual, MapT):
@@ -161,6 +163,8 @@ def join(a: Type, b: Type) -> Type | None:
         if a.currency and b.currency and a.currency != b.currency:
             return None
         return MoneyT(a.currency or b.currency)
+    if {type(a), type(b)} == {PartyT, ContractT} or (isinstance(a, ContractT) and isinstance(b, ContractT) and a != b):
+        return PARTY
     if isinstance(a, ListT) and isinstance(b, ListT):
         item = join(a.item, b.item)
         return ListT(item) if item is not None else None
@@ -215,7 +219,7 @@ def binary_result(op: str, left: Type, right: Type) -> Type | None:
         if isinstance(right, ListT):
             return BOOL if compatible(right.item, left) else None
         if isinstance(right, RoleT):
-            return BOOL if left == PARTY else None
+            return BOOL if left == PARTY or isinstance(left, ContractT) else None
         if isinstance(right, TextT):
             return BOOL if left == TEXT else None
         return None

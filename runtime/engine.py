@@ -160,14 +160,10 @@ class Execution:
                 raise Revert(f"no contract at {target}")
             if target in tx.stack:
                 raise ReentrancyRefused(f"reentrancy refused: {instance.name} is already running in this transaction")
-            if paying is not None:
-                self.state.transfer(self.address, target, paying)
-                if paying.units:
-                    tx.transfers.append(Transfer(self.address, target, paying, self.span(span_index), f"call {entry}"))
         except Revert as error:
             error.span = error.span or self.span(span_index)
             raise
-        return engine.run_entry(tx, instance, entry, args, self.address, paying, self.depth + 1)
+        return engine.run_entry(tx, instance, entry, args, self.address, paying, self.depth + 1, self.span(span_index))
 
 
 def _missing():
@@ -212,10 +208,6 @@ class Engine:
             instance = self.state.instances.get(address)
             if instance is None:
                 raise Revert(f"no contract at {address}")
-            if paying is not None:
-                self.state.transfer(caller, address, paying)
-                if paying.units:
-                    tx.transfers.append(Transfer(caller, address, paying, None, f"paid with the call of {entry}"))
             return self.run_entry(tx, instance, entry, args, caller, paying, 0)
 
         return self._transact(tx, "call", entry, caller, run)
@@ -223,15 +215,25 @@ class Engine:
     # -- inside a transaction
 
     def run_entry(self, tx: Transaction, instance: Instance, entry_name: str, args: tuple, caller: Party,
-                  paying: Money | None, depth: int):
+                  paying: Money | None, depth: int, span=None):
+        """Check who calls, move the money sent, check it against `pays`, run the entry."""
         compiled = instance.contract
         entry = compiled.info.entries.get(entry_name)
         if entry is None:
             raise Revert(f"{instance.name} has no entry '{entry_name}'")
         received = paying if paying is not None else Money(0, self.state.native)
         x = Execution(self, tx, instance, caller, received, depth)
-        _check_permission(instance, entry, caller)
-        _check_payment(x, compiled, entry, paying)
+        try:
+            _check_permission(instance, entry, caller)
+            if paying is not None:
+                self.state.transfer(caller, instance.address, paying)
+                if paying.units:
+                    tx.transfers.append(Transfer(caller, instance.address, paying, span,
+                                                 f"paid with the call of {entry_name}"))
+            _check_payment(x, compiled, entry, paying)
+        except Revert as error:
+            error.span = error.span or span
+            raise
         tx.stack.append(instance.address)
         tx.touched[instance.address] = instance
         try:

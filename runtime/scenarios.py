@@ -81,6 +81,11 @@ class ScenarioContext:
             raise Revert(f"state '{field}' of {instance.name} has not been set")
         return instance.storage[field]
 
+    def current_balance(self) -> Money:
+        if self.current is None:
+            raise Revert("no contract deployed to read the balance of")
+        return self.ledger.balance(self.current)
+
     def balance_of(self, owner: Party, currency: str | None) -> Money:
         return self.ledger.balance(owner, currency)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import ast
 from ..literals import KNOWN_CURRENCIES
 from ..types import (
-    BOOL, DATE, DURATION, ERROR, INT, PARTY, RATE, TIME, VOID,
+    BOOL, DATE, DURATION, ERROR, INT, PARTY, RATE, TEXT, TIME, VOID,
     ContractT, DurationT, ErrorT, IntT, ListT, MapT, MoneyT, RateT, RecordT, TextT, Type,
     is_ordered, join,
 )
@@ -276,10 +276,18 @@ def _balance(ec, node, env, expected):
     return MoneyT(currency)
 
 
+def _text(ec, node, env, expected):
+    if _arity(ec, node, 1):
+        t = ec.check(node.args[0].value, env)
+        if isinstance(t, (ListT, MapT)) or t == VOID:
+            ec.ctx.error("E0301", f"text takes a single value, not {t}", node.args[0].span)
+    return TEXT
+
+
 _BUILTINS = {
     "len": _len, "sum": _sum, "min": _min_max, "max": _min_max, "abs": _abs, "range": _range,
     "date": _date, "time": _time, "days": _unit, "hours": _unit, "minutes": _unit,
-    "ratio": _ratio, "balance": _balance,
+    "ratio": _ratio, "balance": _balance, "text": _text,
 }
 
 

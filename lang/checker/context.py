@@ -11,10 +11,10 @@ from ..types import ERROR, ContractT, ListT, MapT, MoneyT, PRIMITIVES, Type, is_
 __all__ = ["Context", "Scope", "BUILTIN_NAMES", "BUILTIN_FUNCTIONS", "resolve_type"]
 
 # Names every entry can read, with their types filled in by the expression checker.
-BUILTIN_NAMES = ("caller", "received", "balance", "now", "block")
+BUILTIN_NAMES = ("caller", "received", "balance", "now", "block", "this")
 BUILTIN_FUNCTIONS = (
     "len", "sum", "min", "max", "abs", "range", "date", "time", "days", "hours", "minutes",
-    "ratio", "balance",
+    "ratio", "balance", "text",
 )
 
 

@@ -154,6 +154,9 @@ class ExpressionChecker:
             if name in contract.parties:
                 self.ctx.note_ref(node, "party", name)
                 return PARTY
+        if name == "this" and contract is not None and env.mode != "default":
+            self.ctx.note_ref(node, "builtin", name)
+            return ContractT(contract.name)
         if name in _BUILTIN_TYPES:
             if env.mode == "default" or (env.mode == "invariant" and name in _NOT_IN_PURE):
                 self.ctx.error("E0406", f"'{name}' has no meaning in {_MODE_WORDS[env.mode]}", node.span)

@@ -37,6 +37,9 @@ class ScenarioState:
             ec.ctx.note_ref(node, "builtin", name)
             return _SCENARIO_BUILTINS[name]
         home = self.current_contract(ec)
+        if name == "balance" and home is not None:
+            ec.ctx.note_ref(node, "instance_balance", name)
+            return MoneyT()
         if home is not None and name in home.state:
             ec.ctx.note_ref(node, "instance_state", name)
             return home.state[name].type

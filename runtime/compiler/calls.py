@@ -47,6 +47,8 @@ def _builtin(ec, node, builtin: str) -> py.expr:
         return call("_materialize_range", name("_g"), *[ec.expr(a.value) for a in args])
     if builtin in _TEMPORAL:
         return call(_TEMPORAL[builtin], ec.expr(args[0].value))
+    if builtin == "text":
+        return call("_text", name("_g"), ec.expr(args[0].value))
     if builtin == "ratio":
         return call("_ratio", ec.expr(args[0].value), ec.expr(args[1].value))
     if builtin == "balance":

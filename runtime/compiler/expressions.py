@@ -77,7 +77,7 @@ _COMPARE = {"==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, "
             "in": py.In, "not in": py.NotIn}
 _ARITH = {"+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "%": py.Mod}
 _EXACT = (MoneyT, RateT, DateT, TimeT, DurationT)
-_BUILTIN_ATTRS = {"caller": "caller", "received": "received", "now": "now", "block": "block"}
+_BUILTIN_ATTRS = {"caller": "caller", "received": "received", "now": "now", "block": "block", "this": "address"}
 _TEMPORAL_FUNCTIONS = {"date": "_time_to_date", "time": "_date_to_time", "days": "_duration_days",
                        "hours": "_duration_hours", "minutes": "_duration_minutes"}
 
@@ -193,6 +193,8 @@ class ExpressionCompiler:
             return call(attr("_x", "instance"), const(text))
         if kind == "instance_state":
             return call(attr("_x", "state_of"), const(None), const(text))
+        if kind == "instance_balance":
+            return call(attr("_x", "current_balance"))
         raise AssertionError(f"unexpected name reference {ref}")
 
     # -- operators

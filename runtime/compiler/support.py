@@ -17,7 +17,7 @@ from ..errors import (
 )
 from ..numeric import INT_MAX, INT_MIN, Money, Rate, int_div, int_mod
 from ..temporal import date_to_time, duration_days, duration_hours, duration_minutes, time_to_date
-from ..values import sorted_items
+from ..values import format_value, sorted_items
 from ..waterfall import Fee, PariPassu, Recoup, Split
 
 __all__ = ["GLOBALS", "MISSING", "APPENDED", "INSERTED", "POPPED", "size_of", "deep_copy"]
@@ -119,10 +119,9 @@ def journaled_set(journal, meter, container, key, value, static_cost=None):
 
 def journaled_remove(journal, meter, container, key):
     gas.charge(meter, gas.STORAGE_WRITE)
-    if key not in container:
-        raise MissingKey(f"no entry for key {key} to remove")
-    journal((container, key, container[key]))
-    del container[key]
+    if key in container:  # removing a key that is not there does nothing
+        journal((container, key, container[key]))
+        del container[key]
 
 
 def journaled_append(journal, meter, items, value):
@@ -195,9 +194,7 @@ def local_pop(meter, items):
 
 
 def local_remove(meter, mapping, key):
-    if key not in mapping:
-        raise MissingKey(f"no entry for key {key} to remove")
-    del mapping[key]
+    mapping.pop(key, None)
 
 
 def iterate_map(meter, mapping):
@@ -266,6 +263,12 @@ def total(meter, values, zero):
     return result
 
 
+def text(meter, value):
+    result = value if type(value) is str else format_value(value)
+    gas.charge(meter, gas.TEXT_BYTE * len(result))
+    return result
+
+
 def ratio(a, b):
     if type(a) is Money:
         return a / b
@@ -315,6 +318,7 @@ GLOBALS = {
     "_contains": contains,
     "_total": total,
     "_ratio": ratio,
+    "_text": text,
     "_out_of_gas": gas.out_of_gas,
     "_charge": gas.charge,
     "_MISSING": MISSING,

@@ -356,3 +356,38 @@ def test_conservation_is_checked_against_issuance():
     state.balances[(Party("c"), "EUR")] += 1  # what a bug would do
     state.journal_append((state.balances, (Party("c"), "EUR"), 200))
     assert state.changes_since(middle) == ({"EUR": 1}, {})
+
+
+def test_permission_is_checked_before_money_moves(sandbox):
+    box = sandbox("contract A { role owner  entry f() by owner pays any { } }")
+    box.deploy(owner=[Party("root")])
+    receipt = box.call("f", by="stranger", paying="5 EUR")
+    assert receipt.status == REVERTED and "permission denied" in receipt.reason
+
+
+def test_contracts_are_parties_and_know_their_own_address(sandbox):
+    box = sandbox("""
+contract Vault {
+    role members
+    entry hold() by anyone pays any { }
+    entry me() by anyone -> Party { return this }
+}
+contract Client {
+    param vault: Vault
+    entry join() by anyone { require caller != vault, "not the vault" }
+    entry send() by anyone pays any { pay received to vault }
+    entry is_vault(p: Party) by anyone -> Bool { return p == vault }
+}""")
+    box.fund("alice", "5 EUR")
+    vault = box.deploy("Vault").address
+    client = box.deploy("Client", vault=vault).address
+    assert box.call("me", address=vault).value == vault
+    assert box.call("send", paying="2 EUR", address=client).ok
+    assert box.balance(vault) == Money(200, "EUR")
+    assert box.call("is_vault", vault, address=client).value is True
+
+
+def test_text_of_values_and_removing_a_missing_key(sandbox):
+    assert value_of(sandbox, 'return text(1_250.50 EUR) + " / " + text(15%) + " / " + text("x")', "Text") == \
+        "1_250.50 EUR / 15% / x"
+    assert value_of(sandbox, "let m: Map[Int, Int] = {1: 2}\n m.remove(5)\n m.remove(1)\n return len(m)", "Int") == 0

@@ -78,3 +78,14 @@ def test_the_clock_never_goes_back():
 def test_expect_fails_with_a_reason_checks_the_reason():
     wrong = run_all()["wrong reason"]
     assert not wrong.steps[1].ok and "permission denied" in wrong.steps[1].message
+
+
+def test_bare_balance_in_a_contracts_own_scenario_is_the_instance_balance():
+    source = """contract Pot {
+    entry put() by anyone pays any { }
+    scenario "own" { fund a 3 EUR  deploy Pot()  call put() by a paying 2 EUR  expect balance == 2 EUR }
+}"""
+    checked = compile_source(source, "pot.sc")
+    runner = ScenarioRunner(checked)
+    ((scenario, home),) = runner.scenarios()
+    assert runner.run(scenario, home).ok
