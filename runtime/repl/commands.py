@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 
-from tabellion.lang import ast
-
 from ..numeric import Money
 from ..values import Party
 from .printer import show
+from .source import source_slice
 
-__all__ = ["COMMANDS", "ReplCommand", "run_command", "find_command"]
+__all__ = ["COMMANDS", "ReplCommand", "find_command", "run_command"]
 
 _PARTY_NAME = re.compile(r"[a-z_][A-Za-z0-9_]*\Z")
 
 
 class ReplCommand:
-    __slots__ = ("name", "usage", "summary", "details", "handler", "aliases")
+    __slots__ = ("aliases", "details", "handler", "name", "summary", "usage")
 
     def __init__(self, name, usage, summary, details, handler, aliases=()):
         self.name, self.usage, self.summary = name, usage, summary
@@ -71,14 +70,12 @@ def _reload(session, argument):
             session.printer.diagnostics(error.diagnostics, session.source)
             return False
         if text != chunk.text:
-            session.source.texts[chunk.path] = text
             candidate = candidate.with_file(Chunk(chunk.path, text, text, 1, chunk.path))
             changed.append(chunk.path)
     if not changed:
         session.printer.line("nothing changed" if session.source.files else "no files loaded: :load FILE first")
         return True
-    session.printer.line(f"reloading {', '.join(changed)}")
-    return session.change_module(candidate)
+    return session.change_module(candidate, f"reloaded {', '.join(changed)}")
 
 
 # ---------------------------------------------------------------- parties and money
@@ -92,7 +89,11 @@ def _as(session, argument):
         session.party = None
         session.printer.line("calls run as their contract's deployer again, deploys as `deployer`")
         return True
-    from tabellion.lang.lexer import DECLARATION_KEYWORDS, STATEMENT_KEYWORDS, WORD_OPERATORS
+    from tabellion.lang.lexer import (
+        DECLARATION_KEYWORDS,
+        STATEMENT_KEYWORDS,
+        WORD_OPERATORS,
+    )
 
     if not _PARTY_NAME.match(argument) or argument in (*DECLARATION_KEYWORDS, *STATEMENT_KEYWORDS,
                                                        *WORD_OPERATORS, "true", "false", "import"):
@@ -106,8 +107,7 @@ def _as(session, argument):
 def _parties(session, argument):
     state = session.ledger.state
     roles: dict[str, list[str]] = {}
-    names = {name: instance for name, instance in _named_instances(session).items()}
-    for label, instance in names.items():
+    for label, instance in _named_instances(session).items():
         for role, members in instance.roles.items():
             for member in members:
                 roles.setdefault(member.name, []).append(f"{role} of {label}")
@@ -116,8 +116,9 @@ def _parties(session, argument):
                 roles.setdefault(value.name, []).append(f"{param} of {label}")
     rows = []
     for name in session.parties():
+        party = Party(name)
         held = [str(Money(units, currency)) for (owner, currency), units in sorted(state.balances.items(),
-                key=lambda kv: kv[0][1]) if owner == Party(name) and units] or [str(Money(0, state.native))]
+                key=lambda kv: kv[0][1]) if owner == party and units] or [str(Money(0, state.native))]
         mark = "*" if name == session.party else " "
         rows.append((f"{mark} {name}", ", ".join(held), "; ".join(roles.get(name, ()))))
     if not rows:
@@ -244,13 +245,13 @@ def _gas(session, argument):
         following = trace[index + 1][1] if index + 1 < len(trace) else receipt.gas_used
         gas, runs, _ = totals.get(span, (0, 0, instance))
         totals[span] = (gas + following - used, runs + 1, instance)
-    rows = [("gas", "runs", "statement"), (f"{overhead:_}", "", "the transaction, its payment and the entry's first block")]
+    rows = [(f"{overhead:_}", "", "the transaction, its payment and the entry's first block")]
     for span, (gas, runs, instance) in totals.items():
         located, text = session.source.locate(span)
-        line = text.split("\n")[located.line - 1].strip() if text else ""
-        rows.append((f"{gas:_}", str(runs), f"{located.file}:{located.line}  {line}"))
+        statement = source_slice(text, located).split("\n")[0].strip() if text else ""
+        rows.append((f"{gas:_}", f"{runs:_}", f"{located}  {statement}"))
     session.printer.line("  by statement (a straight-line block's fixed cost is charged where the block is entered):")
-    session.printer.table(rows, indent="    ")
+    session.printer.table(rows, indent="    ", header=("gas", "runs", "statement"))
     return True
 
 

@@ -8,10 +8,12 @@ diagnostic or a failed `require` points into the loaded file or the typed input.
 from __future__ import annotations
 
 from tabellion.lang.diagnostics import Diagnostic, render
+from tabellion.lang.errors import InternalError
+from tabellion.lang.types import VOID
 
 from ..values import format_value
 
-__all__ = ["Printer", "show"]
+__all__ = ["Printer", "entry_signature", "show"]
 
 _GREEN, _RED, _DIM, _RESET = "\x1b[32m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 
@@ -20,8 +22,17 @@ def show(value) -> str:
     """A run-time value as Tabellion text (never raising: storage may hold engine values)."""
     try:
         return format_value(value)
-    except Exception:  # noqa: BLE001 - e.g. a waterfall's progress record
+    except InternalError:  # not a Tabellion value: e.g. a waterfall's progress record
         return repr(value)
+
+
+def entry_signature(entry) -> str:
+    """`(source: Text) by cam pays any`: what completion shows beside an entry."""
+    params = ", ".join(f"{name}: {type_}" for name, type_ in entry.params)
+    who = "anyone" if entry.anyone else ", ".join(p.name for p in entry.principals)
+    pays = {"none": "", "any": " pays any"}.get(entry.pays, " pays exactly")
+    returns = f" -> {entry.returns}" if entry.returns != VOID else ""
+    return f"({params}) by {who}{pays}{returns}"
 
 
 class Printer:
@@ -98,13 +109,15 @@ class Printer:
 
     # -- tables
 
-    def table(self, rows, indent: str = "  ") -> None:
-        """Left-aligned columns; a column whose cells all look like amounts is right-aligned."""
+    def table(self, rows, indent: str = "  ", header=None) -> None:
+        """Columns; a column whose cells all look like amounts is right-aligned, and so is its header."""
         if not rows:
             return
-        widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-        numeric = [all(_amount_like(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-        for row in rows:
+        columns = range(len(rows[0]))
+        numeric = [all(_amount_like(str(row[i])) or not str(row[i]) for row in rows) for i in columns]
+        everything = [header, *rows] if header else rows
+        widths = [max(len(str(row[i])) for row in everything) for i in columns]
+        for row in everything:
             cells = [str(c).rjust(w) if n else str(c).ljust(w) for c, w, n in zip(row, widths, numeric)]
             self.line((indent + "  ".join(cells)).rstrip())
 

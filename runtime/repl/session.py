@@ -14,24 +14,30 @@ and the log is exactly the scenario that `:save` writes.
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
 from itertools import groupby
 
 from tabellion.lang import ast, compile_source
-from tabellion.lang.checker.context import Context, Scope
-from tabellion.lang.checker.expressions import Env, ExpressionChecker
-from tabellion.lang.checker.scenarios import ScenarioChecker, ScenarioState
-from tabellion.lang.checker.statements import StatementChecker
 from tabellion.lang.diagnostics import Diagnostic
 from tabellion.lang.errors import CompileError, TabellionError
 from tabellion.lang.parser import parse_expression, parse_repl_input
 
 from ..errors import OutOfGas, Revert
 from ..ledger import DevLedger
-from ..scenarios import ScenarioContext, ScenarioRunner
-from .printer import Printer, show
-from .source import MODULE_PATH, Chunk, SessionSource, source_slice, with_default_caller
+from ..scenarios import ScenarioContext
+from .printer import Printer, entry_signature, show
+from .source import (
+    MODULE_PATH,
+    Chunk,
+    SessionSource,
+    scenario_count,
+    source_slice,
+    with_default_caller,
+)
+from .steps import SessionRunner, StepChecker
 
-__all__ = ["Session", "LoggedStep", "StepChecker"]
+__all__ = ["LoggedStep", "Session"]
 
 _ITEMS = (ast.Contract, ast.Import, ast.Scenario, ast.Property)
 
@@ -39,7 +45,7 @@ _ITEMS = (ast.Contract, ast.Import, ast.Scenario, ast.Property)
 class LoggedStep:
     """A step that succeeded: its node, the input it came from, and its exact text."""
 
-    __slots__ = ("node", "input", "text")
+    __slots__ = ("input", "node", "text")
 
     def __init__(self, node, input_name: str, text: str):
         self.node = node
@@ -52,58 +58,8 @@ class LoggedStep:
         return not isinstance(self.node, ast.Expect)
 
 
-class StepChecker:
-    """Checks scenario steps one at a time, keeping the names earlier steps bound.
-
-    The step's types and references go to the checked module's own side tables, so
-    that the runner compiles the step as if it stood in one of the module's scenarios.
-    """
-
-    def __init__(self, checked):
-        ctx = Context(MODULE_PATH)
-        ctx.types, ctx.refs = checked.types, checked.refs
-        self.ctx = ctx
-        self.expressions = ExpressionChecker(ctx, checked.all_contracts())
-        self.scenarios = ScenarioChecker(self.expressions, StatementChecker(self.expressions))
-        self.env = Env(None, Scope(), "scenario", ScenarioState(None))
-
-    def save(self):
-        scenario = self.env.scenario
-        return dict(self.env.scope.names), dict(scenario.instances), scenario.current
-
-    def restore(self, saved) -> None:
-        names, instances, current = saved
-        self.env.scope.names = dict(names)
-        self.env.scenario.instances = dict(instances)
-        self.env.scenario.current = current
-
-    def step(self, node) -> list:
-        self.ctx.diagnostics = []
-        self.scenarios.step(node, self.env)
-        return self.ctx.diagnostics
-
-    def expression(self, node):
-        self.ctx.diagnostics = []
-        type_ = self.expressions.check(node, self.env)
-        return type_, self.ctx.diagnostics
-
-
-class SessionRunner(ScenarioRunner):
-    """The scenario runner, reading a step's text from the input it was typed in."""
-
-    def __init__(self, session: "Session", checked, trace):
-        super().__init__(checked, None, trace)
-        self.session = session
-
-    def text_of(self, node) -> str:
-        text = self.session.source.texts.get(node.span.file)
-        if text is None:
-            return super().text_of(node)
-        return " ".join(line.strip() for line in source_slice(text, node.span).split("\n"))
-
-
 class _Outcome:
-    __slots__ = ("ok", "diagnostics", "result", "receipts")
+    __slots__ = ("diagnostics", "ok", "receipts", "result")
 
     def __init__(self, ok, diagnostics=(), result=None, receipts=()):
         self.ok, self.diagnostics, self.result, self.receipts = ok, diagnostics, result, receipts
@@ -224,27 +180,31 @@ class Session:
             self.printer.diagnostics(error.diagnostics, candidate)
             return None
 
-    def change_module(self, candidate: SessionSource, checked=None) -> bool:
+    def change_module(self, candidate: SessionSource, heading: str | None = None) -> bool:
         """Switch to new contracts and replay the log on them; report what changed."""
-        checked = checked or self.check_module(candidate)
+        checked = self.check_module(candidate)
         if checked is None:
             return False
+        if heading:
+            self.printer.line(heading)
         before, after = self.source.contract_texts(), candidate.contract_texts()
         self.source, self.checked = candidate, checked
         redeployed = sorted({entry.node.contract.text for entry in self.log if isinstance(entry.node, ast.Deploy)
                              and before.get(entry.node.contract.text) != after.get(entry.node.contract.text)})
         count = len(self.log)
         dropped = self.rebuild()
-        for name in sorted(after):
-            if before.get(name) != after[name]:
-                info = checked.contracts.get(name)
-                entries = ", ".join(info.entries) if info is not None else ""
-                verb = "changed" if name in before else "contract"
-                self.printer.line(f"{verb} {name}" + (f" (entries: {entries})" if entries else ""))
+        changed = [name for name in sorted(after) if before.get(name) != after[name]]
+        if heading and not changed:
+            self.printer.line("  no contract changed")
+        for name in changed:
+            self.printer.line(f"{'changed' if name in before else 'contract'} {name}")
+            info = checked.contracts.get(name)
+            for entry in info.entries.values() if info is not None else ():
+                self.printer.line(f"  entry {entry.name}{entry_signature(entry)}")
         if redeployed:
             self.printer.line(f"redeployed {', '.join(redeployed)}: replayed {count - len(dropped)} of {count} steps")
         for entry, reason in dropped:
-            self.printer.line(f"dropped: {entry.text}  ({reason})")
+            self.printer.line(f"dropped: {' '.join(entry.text.split())}  ({reason})")
         return True
 
     # -- steps
@@ -330,16 +290,20 @@ class Session:
     # -- rewinding
 
     def rebuild(self) -> list:
-        """Replay the log on a fresh ledger; returns the steps that no longer pass, with why."""
-        old, self.log = self.log, []
-        self._fresh_runtime()
-        dropped = []
-        for entry in old:
-            outcome = self._apply(entry.node)
-            if outcome.ok:
-                self.log.append(entry)
-            else:
-                dropped.append((entry, outcome.reason))
+        """Replay the log on a fresh ledger; returns the steps that no longer pass, with why.
+
+        Ctrl-C is held off meanwhile: a replay cut short would lose the steps not yet replayed.
+        """
+        with _sigint_held():
+            old, self.log = self.log, []
+            self._fresh_runtime()
+            dropped = []
+            for entry in old:
+                outcome = self._apply(entry.node)
+                if outcome.ok:
+                    self.log.append(entry)
+                else:
+                    dropped.append((entry, outcome.reason))
         return dropped
 
     def undo(self) -> list[LoggedStep]:
@@ -367,8 +331,13 @@ class Session:
         except CompileError as error:
             self.printer.diagnostics(error.diagnostics, self.source)
             return False
-        self.source.texts[path] = text
-        return self.change_module(self.source.with_file(Chunk(path, text, text, 1, path)))
+        verb = "reloaded" if any(chunk.path == path for chunk in self.source.files) else "loaded"
+        if not self.change_module(self.source.with_file(Chunk(path, text, text, 1, path)), f"{verb} {path}"):
+            return False
+        count = scenario_count(text, path)
+        if count:
+            self.printer.line(f"  ({count} scenario{'s' * (count > 1)} not run here: `tabellion run {path}` plays them)")
+        return True
 
     # -- what completion and the toolbar read
 
@@ -403,6 +372,20 @@ class Session:
         if self.party:
             found.add(self.party)
         return sorted(found - {str(a) for a in state.instances})
+
+
+@contextmanager
+def _sigint_held():
+    """Ignore SIGINT inside the block (in the main thread; elsewhere there is none to ignore)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _reach(error: CompileError) -> tuple:

@@ -16,13 +16,20 @@ from __future__ import annotations
 import re
 
 import attrs
-
 from tabellion.lang import ast
 from tabellion.lang.diagnostics import Span
+from tabellion.lang.errors import CompileError
 
 __all__ = [
-    "MODULE_PATH", "Chunk", "SessionSource", "needs_more", "offset_of", "source_slice",
-    "with_default_caller", "without_scenarios",
+    "MODULE_PATH",
+    "Chunk",
+    "SessionSource",
+    "needs_more",
+    "offset_of",
+    "scenario_count",
+    "source_slice",
+    "with_default_caller",
+    "without_scenarios",
 ]
 
 MODULE_PATH = "<session>"
@@ -49,7 +56,7 @@ class Chunk:
         return self.text.count("\n") + 1
 
     @classmethod
-    def typed(cls, name: str, full_text: str, items) -> "Chunk":
+    def typed(cls, name: str, full_text: str, items) -> Chunk:
         """The chunk of declarations `items` (consecutive, as parsed) in an input."""
         first, last = items[0].span, items[-1].span
         lines = full_text.split("\n")[first.line - 1 : last.end_line]
@@ -74,7 +81,7 @@ class SessionSource:
 
     # -- changing (each returns a new SessionSource sharing the input texts)
 
-    def with_file(self, chunk: Chunk) -> "SessionSource":
+    def with_file(self, chunk: Chunk) -> SessionSource:
         """This source with `chunk` loaded: replaces the chunk of the same file, or comes last."""
         chunks = list(self.chunks)
         for index, old in enumerate(chunks):
@@ -83,7 +90,7 @@ class SessionSource:
                 return SessionSource(chunks, self.texts)
         return SessionSource([*chunks, chunk], self.texts)
 
-    def with_typed(self, new: list[Chunk]) -> "SessionSource":
+    def with_typed(self, new: list[Chunk]) -> SessionSource:
         """This source with typed declarations added; a typed contract replaces a typed one of its name."""
         names = set().union(*(chunk.declares for chunk in new))
         kept = [c for c in self.chunks if c.path is not None or not (c.declares and c.declares <= names)]
@@ -121,15 +128,15 @@ class SessionSource:
 
     def contract_texts(self) -> dict[str, str]:
         """Each declared contract's source text, to tell which ones a reload changed."""
+        from tabellion.lang.parser import parse
+
         found = {}
         for chunk in self.chunks:
             try:
-                from tabellion.lang.parser import parse
-
-                module = parse(chunk.text, chunk.name)
-            except Exception:  # noqa: BLE001 - a chunk that no longer parses changed
-                continue
-            for contract in module.of_kind(ast.Contract):
+                contracts = parse(chunk.text, chunk.name).of_kind(ast.Contract)
+            except CompileError:  # the module was checked whole: a chunk alone always parses
+                contracts = ()
+            for contract in contracts:
                 found[contract.name.text] = source_slice(chunk.text, contract.span)
         return found
 
@@ -171,7 +178,7 @@ def without_scenarios(text: str, name: str) -> str:
 
     try:
         module = parse(text, name)
-    except Exception:  # noqa: BLE001 - saved as it is
+    except CompileError:  # saved as it is
         return text
     blocks = [item for item in module.items if isinstance(item, (ast.Scenario, ast.Property))]
     for contract in module.of_kind(ast.Contract):
@@ -186,6 +193,18 @@ def without_scenarios(text: str, name: str) -> str:
                 end += 1
         text = text[:start] + text[end:]
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def scenario_count(text: str, name: str) -> int:
+    """How many scenario blocks a file holds (file level and in its contracts)."""
+    from tabellion.lang.parser import parse
+
+    try:
+        module = parse(text, name)
+    except CompileError:  # it was checked already; this is only a count
+        return 0
+    inside = sum(len(contract.of_kind(ast.Scenario)) for contract in module.of_kind(ast.Contract))
+    return len(module.of_kind(ast.Scenario)) + inside
 
 
 _PAYING = re.compile(r"\bpaying\b")

@@ -1,0 +1,15 @@
+"""`tabellion repl`: explore contracts live on a development ledger, as different parties.
+
+- `session`: the session (module, ledger, step log) and one input's journey;
+- `source`: the session's text, spans back into what the user wrote, `:as` rewriting;
+- `commands`: the `:` commands; `printer`: what is printed;
+- `terminal`: the prompt_toolkit prompt and the plain line reader; `completion`: Tab.
+
+The user's guide is docs/repl.md.
+"""
+
+from __future__ import annotations
+
+from .session import Session
+
+__all__ = ["Session"]
