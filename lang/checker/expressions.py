@@ -167,7 +167,10 @@ class ExpressionChecker:
             self.ctx.error("E0301", f"'{name}' is a type, not a value", node.span,
                            hint=f"write {name}.Member" if name in contract.enums else f"construct one with {name}(...)")
             return ERROR
-        self.ctx.error("E0202", f"unknown name '{name}'", node.span, hint=self.ctx.did_you_mean(name, self.visible_names(env)))
+        hint = self.ctx.did_you_mean(name, self.visible_names(env))
+        if name in _STATEMENT_WORDS:
+            hint = f"'{name}' starts a statement: is the expression on the line before complete?"
+        self.ctx.error("E0202", f"unknown name '{name}'", node.span, hint=hint)
         return ERROR
 
     def visible_names(self, env) -> list[str]:
@@ -283,6 +286,11 @@ class ExpressionChecker:
 
         return check_contract_call(self, node, env, expected)
 
+
+# Keywords are soft (an entry may be called `pay`), so a statement keyword can reach
+# the checker as a name when the previous line ended too early.
+_STATEMENT_WORDS = {"let", "if", "for", "while", "require", "pay", "emit", "return", "split", "waterfall",
+                    "grant", "revoke", "call", "fund", "deploy", "wait", "expect"}
 
 _MODE_WORDS = {
     "default": "a default value", "invariant": "an invariant", "fn": "a fn", "entry": "an entry",
