@@ -51,13 +51,22 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     from .commands import available
 
-    parser = argparse.ArgumentParser(prog="tabellion", description=_DESCRIPTION)
+    commands = available()
+    width = max((len(command.name) for command in commands), default=0) + 4
+    listing = "\n".join(f"  {command.name.ljust(width)}{command.summary}" for command in commands)
+    parser = argparse.ArgumentParser(
+        prog="tabellion",
+        description=_DESCRIPTION,
+        epilog=f"commands:\n{listing}\n\n'tabellion COMMAND --help' describes each one.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    # The commands are listed in the epilog: argparse's own list wraps long names badly.
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", help="one of the commands below")
     subparsers.required = True
     chosen = _chosen_command(argv or [])
-    for command in available():
-        subparser = subparsers.add_parser(command.name, help=command.summary, description=command.summary)
+    for command in commands:
+        subparser = subparsers.add_parser(command.name, description=command.summary)
         if command.name == chosen:
             module = import_module(command.qualified_module)
             module.add_arguments(subparser)

@@ -12,7 +12,11 @@ from ..types import (
 from .context import BUILTIN_NAMES
 from .expressions import Env, ExpressionChecker
 
-__all__ = ["StatementChecker", "check_place", "always_returns"]
+__all__ = ["StatementChecker", "check_place", "always_returns", "MAX_LOOP_NESTING"]
+
+# Python refuses more than 20 statically nested blocks; a range loop compiles to two
+# and a fn body sits in one `try`, so 8 levels of loops always fit.
+MAX_LOOP_NESTING = 8
 
 _EFFECTS = (ast.Pay, ast.Emit, ast.Split, ast.Waterfall, ast.Grant, ast.Revoke)
 _EFFECT_WORDS = {
@@ -71,6 +75,7 @@ class StatementChecker:
         self.ec = ec
         self.ctx = ec.ctx
         self.waterfalls: dict[str, ast.Waterfall] = {}
+        self.loop_depth = 0
 
     def block(self, block: ast.Block, env: Env, returns: Type) -> None:
         inner = env.child()
@@ -156,7 +161,23 @@ class StatementChecker:
 
     def _While(self, node: ast.While, env, returns):
         self.ec.condition(node.condition, env)
-        self.block(node.body, env, returns)
+        with self._loop(node):
+            self.block(node.body, env, returns)
+
+    def _loop(self, node):
+        checker = self
+
+        class Nesting:
+            def __enter__(self):
+                checker.loop_depth += 1
+                if checker.loop_depth == MAX_LOOP_NESTING + 1:
+                    checker.ctx.error("E0003", f"loops nested more than {MAX_LOOP_NESTING} deep", node.span,
+                                      hint="move the inner loops into a fn")
+
+            def __exit__(self, *exc):
+                checker.loop_depth -= 1
+
+        return Nesting()
 
     def _For(self, node: ast.For, env, returns):
         iterable = self.ec.check(node.iterable, env)
@@ -173,8 +194,9 @@ class StatementChecker:
         self.declare(node.key, key, inner, mutable=False)
         if node.value is not None:
             self.declare(node.value, value if value is not None else ERROR, inner, mutable=False)
-        for statement in node.body.body:
-            self.statement(statement, inner, returns)
+        with self._loop(node):
+            for statement in node.body.body:
+                self.statement(statement, inner, returns)
 
     def _Return(self, node: ast.Return, env, returns):
         if node.value is None:

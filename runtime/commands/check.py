@@ -50,7 +50,9 @@ def run(args) -> int:
     if args.format == "json":
         import json
 
-        json.dump(everything, sys.stdout, indent=2, ensure_ascii=False)
+        encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        # Escapes keep the JSON valid on a stream that cannot show every character.
+        json.dump(everything, sys.stdout, indent=2, ensure_ascii=encoding != "utf8")
         sys.stdout.write("\n")
     else:
         print(_summary(errors, warnings, failed_files, len(args.files)), file=sys.stderr)

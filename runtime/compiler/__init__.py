@@ -90,7 +90,14 @@ class Unit:
 
     def build(self, functions: list[py.FunctionDef]) -> dict:
         module = py.Module(functions, [])
-        code = compile(module, self.filename, "exec")
+        try:
+            code = compile(module, self.filename, "exec")
+        except (SyntaxError, RecursionError, ValueError) as error:
+            from tabellion.lang.diagnostics import Diagnostic
+            from tabellion.lang.errors import CompileError
+
+            raise CompileError([Diagnostic("E0003", f"too deeply nested to compile ({error.__class__.__name__}: {error})",
+                                           None, hint="move nested loops and long expressions into fns")]) from None
         register_code_file(self.filename, self.source_path)
         namespace = self.globals
         exec(code, namespace)

@@ -150,3 +150,14 @@ def test_a_lone_party_name_close_to_another_is_a_warning_not_an_error():
 def test_a_record_holding_a_collection_cannot_be_a_map_key():
     source = "contract A { record R { xs: List[Int] }  state m: Map[R, Int] }"
     assert first_diagnostic(source).code == "E0311"
+
+
+def test_loops_nest_at_most_eight_deep_and_eight_always_compile(sandbox):
+    body = "n += 1"
+    for _ in range(7):
+        body = f"while n < 0 {{ {body} }}"
+    source = f"contract A {{ state n: Int  entry f() by anyone {{ for i in range(0, 1) {{ {body} }} }} }}"
+    box = sandbox(source)
+    assert box.deploy().ok and box.call("f").ok
+    deeper = source.replace("n += 1", "while n < 0 { n += 1 }")
+    assert first_diagnostic(deeper).code == "E0003"

@@ -36,6 +36,11 @@ def test_render_like_a_compiler():
     )
 
 
+def test_render_a_warning():
+    diagnostic = Diagnostic("W0601", "party 'alcie' appears only once", Span("s.sc", 1, 1, 1, 3), severity="warning")
+    assert render("ab", diagnostic).split("\n")[0] == "s.sc:1:1: warning[W0601]: party 'alcie' appears only once"
+
+
 def test_render_notes_before_the_hint():
     diagnostic = Diagnostic("E0201", "duplicate declaration 'financier'", Span("f.sc", 2, 11, 2, 20),
                             hint="rename one", notes=("first declared on line 1",))
@@ -172,7 +177,7 @@ def test_to_json_round_trips_through_json():
 
 def test_codes_are_well_formed_and_described():
     for code, description in CODES.items():
-        assert len(code) == 5 and code[0] == "E" and code[1:].isdigit()
+        assert len(code) == 5 and code[0] in "EW" and code[1:].isdigit()
         assert description and description == description.strip()
 
 

@@ -825,9 +825,26 @@ def test_a_long_chain_below_the_depth_limit_parses():
 
 
 def test_else_if_chain_below_the_limit_parses():
-    chain = "if a { }" + " else if a { }" * (MAX_DEPTH - 1)
+    chain = "if a { }" + " else if a { }" * (MAX_DEPTH // 2 - 2)  # each link is an If and a Block
     stmt = statement(chain)
     assert isinstance(stmt, ast.If)
+
+
+def test_nested_blocks_below_the_limit_parse():
+    depth = MAX_DEPTH // 2 - 1
+    stmt = statement("if a {\n" * depth + "}\n" * depth)
+    assert isinstance(stmt, ast.If)
+
+
+def test_an_expression_in_nested_blocks_shares_the_budget():
+    depth = MAX_DEPTH // 4
+    statement("if a {\n" * depth + "let x = " + " + ".join(["1"] * (MAX_DEPTH // 2 - 4)) + "\n" + "}\n" * depth)
+    with pytest.raises(CompileError) as raised:
+        statement("if a {\n" * depth + "let x = " + " + ".join(["1"] * (MAX_DEPTH // 2 + 4)) + "\n" + "}\n" * depth)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "E0003"
+    assert diagnostic.message == f"expression nested too deeply: more than {MAX_DEPTH} levels"
+    assert diagnostic.span.line == 3 + depth and diagnostic.span.column == 9
 
 
 def test_brackets_in_texts_and_comments_do_not_count_as_nesting():

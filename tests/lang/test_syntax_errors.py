@@ -89,6 +89,8 @@ ERRORS = [
     (in_entry("let x = f" + "()" * (MAX_DEPTH + 1)), "E0003", "3:", "expression nested too deeply"),
     (in_entry("if a { }" + " else if a { }" * (MAX_DEPTH + 1)), "E0003", "3:", "`else if` chain too long"),
     (in_entry("if a {" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1)), "E0003", "3:", "brackets nested too deeply"),
+    (in_entry("if a {\n" * (MAX_DEPTH // 2 + 1) + "}\n" * (MAX_DEPTH // 2 + 1)), "E0003", "", "blocks and expressions nested too deeply"),
+    (in_entry("let x = " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)), "E0003", "3:", "expression nested too deeply"),
 ]
 
 
@@ -97,8 +99,8 @@ ERRORS = [
 def test_syntax_error(source, code, where, message):
     first = diagnostics_of(source)[0]
     assert first.code == code
-    assert f"{first.span.line}:{first.span.column}".startswith(where) if where.endswith(":") \
-        else f"{first.span.line}:{first.span.column}" == where
+    position = f"{first.span.line}:{first.span.column}"
+    assert position.startswith(where) if where.endswith(":") or not where else position == where
     assert message in first.message
     assert first.span.file == "t.sc"
 

@@ -128,6 +128,34 @@ def test_file_with_an_error(tmp_path):
     assert err == "1 error in 1 file\n"
 
 
+WARNED = """contract Counter {
+    state count: Int = 0
+    entry bump() by anyone {
+        count += 1
+    }
+}
+
+scenario "typo" {
+    fund alice 10 EUR
+    deploy c = Counter() by alice
+    call c.bump() by alcie
+    expect balance(alice) == 10 EUR
+}
+"""
+
+
+def test_warnings_are_shown_but_do_not_fail(tmp_path):
+    path = write(tmp_path, "warned.sc", WARNED)
+    status, out, err = tabellion("check", path)
+    assert status == 0
+    assert out.startswith(f"{path}:11:22: warning[W0601]: party 'alcie' appears only once")
+    assert err == "1 file checked, no errors, 1 warning\n"
+    _, colored, _ = tabellion("check", "--color", "always", path)
+    assert "\x1b[1;33mwarning[W0601]\x1b[0m" in colored
+    status, out, _ = tabellion("check", "--format", "json", path)
+    assert [d["severity"] for d in json.loads(out)] == ["warning"]
+
+
 def test_several_files_and_the_summary(tmp_path):
     ok = write(tmp_path, "ok.sc", CLEAN)
     broken = write(tmp_path, "broken.sc", BROKEN)
@@ -168,8 +196,9 @@ BAD_INPUTS = {
     "long_identifier": ("contract " + "a" * 10_000 + " {\n    role " + "b" * 10_000 + "\n}\n").encode(),
     "long_unknown_name": ("contract C {\n    entry e() by anyone {\n        let x = " + "n" * 10_000 + "\n    }\n}\n").encode(),
     "sum_100000_terms": ("contract C {\n    entry e() by anyone {\n        let x = " + "+".join(["1"] * 100_000) + "\n    }\n}\n").encode(),
-    "sum_150_terms": ("contract C {\n    entry e() by anyone {\n        let x = " + "+".join(["1"] * 150) + "\n    }\n}\n").encode(),
+    "sum_95_terms": ("contract C {\n    entry e() by anyone {\n        let x = " + "+".join(["1"] * 95) + "\n    }\n}\n").encode(),
     "nested_ifs_1000": nested_ifs(1000).encode(),
+    "nested_ifs_45": nested_ifs(45).encode(),
     "nested_ifs_150": nested_ifs(150).encode(),
     "else_if_5000": ("contract C {\n    entry e() by anyone {\n        if true { }" + " else if true { }" * 5000 + "\n    }\n}\n").encode(),
     "long_text": ('contract C {\n    entry e() by anyone {\n        let t = "' + "x" * 1_000_000 + '"\n    }\n}\n').encode(),
@@ -196,7 +225,13 @@ def test_bad_input_never_gives_a_traceback(tmp_path, name):
     assert "\x1b" not in out  # no terminal escapes, even from the file's own text
 
 
-@pytest.mark.parametrize("name", ["parens", "brackets", "sum_100000_terms", "nested_ifs_1000", "else_if_5000"])
+@pytest.mark.parametrize("name", ["sum_95_terms", "nested_ifs_45"])
+def test_deep_but_legal_input_checks_clean(tmp_path, name):
+    status, out, err = tabellion("check", write(tmp_path, f"{name}.sc", BAD_INPUTS[name]))
+    assert (status, out) == (0, "")
+
+
+@pytest.mark.parametrize("name", ["parens", "brackets", "sum_100000_terms", "nested_ifs_1000", "nested_ifs_150", "else_if_5000"])
 def test_deep_nesting_is_E0003(tmp_path, name):
     path = write(tmp_path, f"{name}.sc", BAD_INPUTS[name])
     status, out, err = tabellion("check", path)
@@ -280,6 +315,18 @@ def test_json_for_bad_input_is_valid_json(tmp_path, name):
     assert status in (0, 1)
     assert isinstance(json.loads(out), list)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "latin-1"])
+def test_non_ascii_output_on_any_terminal_encoding(tmp_path, encoding):
+    path = write(tmp_path, "caf\u00e9.sc", 'contract C {\n    entry e() by anyone { let u = caf\u00e9\u65e5 }\n}\n')
+    status, out, err = tabellion("check", path, env={"PYTHONIOENCODING": encoding})
+    assert status == 1
+    assert "error[E0103]" in out and "Traceback" not in err
+    status, out, err = tabellion("check", "--format", "json", path, env={"PYTHONIOENCODING": encoding})
+    (diagnostic,) = json.loads(out)
+    assert diagnostic["message"] == "unexpected character '\u00e9'"
+    assert diagnostic["file"] == str(path)
 
 
 # ---------------------------------------------------------------- color
