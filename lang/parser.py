@@ -72,8 +72,17 @@ def _terminal_map(start: str) -> dict:
 
 
 def parse(source: str, path: str = "<input>") -> ast.Module:
-    """Parse a whole `.sc` file."""
-    return _run("start", source, path)
+    """Parse a whole `.sc` file; after a syntax error, look for the independent ones after it."""
+    try:
+        return _run("start", source, path)
+    except CompileError as error:
+        from .recovery import more_syntax_errors
+
+        first = error.diagnostics
+        more = more_syntax_errors(source, path, first[-1], lambda text, name: _run("start", text, name))
+        if not more:
+            raise
+        raise CompileError([*first, *more]) from None
 
 
 def parse_expression(source: str, path: str = "<input>") -> ast.Expr:

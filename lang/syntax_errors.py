@@ -61,11 +61,45 @@ def describe_unexpected(error: UnexpectedInput, source: str, path: str, terminal
     end_column = getattr(token, "end_column", None) or column + width
     if end_line == 1:
         end_column += offset
+    swallowed = _swallowed_keyword(source, start, path, offset)
+    if swallowed is not None:
+        return swallowed
     before = _previous_text(source, start, max(0, -offset))
     after = f" after '{before}'" if before else ""
     message = f"expected {expected}{after}, found {_show(found, token.type)}"
     hint = _hint(found, {_display(name, terminals) for name in accepted})
     return Diagnostic("E0101", message, Span(path, line, column, end_line, end_column), hint=hint)
+
+
+_LINE_STARTERS = frozenset(
+    "entry fn state param role party record enum event invariant init scenario property contract import "
+    "let if for while require pay emit return split waterfall grant revoke call fund deploy wait at expect".split())
+_UNFINISHED = re.compile(r"([=+\-*/%,(\[<>:]|\b(and|or|not|in|to|by|paying|pays|up))\s*$")
+_WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
+
+
+def _swallowed_keyword(source: str, start: int, path: str, offset: int) -> Diagnostic | None:
+    """Keywords are soft, so `state s: Int =` followed by `entry f()` reads `entry` as the
+    value and fails at `f`. When the word just before the failure starts its line and is
+    a keyword, the previous line is what is incomplete: say so, at that keyword."""
+    line_start = source.rfind("\n", 0, start) + 1
+    match = _WORD_BEFORE.search(source, line_start, start)
+    if match is None or match.group(1) not in _LINE_STARTERS or source[line_start:match.start()].strip():
+        return None
+    if line_start == 0:
+        return None
+    before = _previous_text(source, line_start - 1, 0)
+    if not before or not _UNFINISHED.search(before):
+        return None
+    line = source.count("\n", 0, match.start()) + 1
+    column = match.start() - line_start + 1 + (offset if line == 1 else 0)
+    word = match.group(1)
+    return Diagnostic("E0101", f"'{word}' cannot continue '{before}': the line before is incomplete",
+                      Span(path, line, column, line, column + len(word)),
+                      hint=f"finish the line before; '{word}' then starts a new {'declaration' if word in _DECLARATIONS else 'statement'}")
+
+
+_DECLARATIONS = frozenset("entry fn state param role party record enum event invariant init scenario property contract import".split())
 
 
 def _accepted(error) -> set[str]:

@@ -188,3 +188,25 @@ def test_rendered_unexpected_end_of_file():
         "  |           ^\n"
         "  = hint: the '{' on line 1, column 12 is not closed"
     )
+
+
+def test_independent_syntax_errors_are_all_reported():
+    source = """contract A {
+    state s: Int =
+    entry f() by anyone {
+        let x = 1 +
+    }
+    entry g() by anyone {
+        let y = 2
+    }
+    entry h() by anyone { let z = ) }
+    param p: Money = 1.234 EUR
+}
+"""
+    found = [(d.code, d.span.line, d.span.column) for d in diagnostics_of(source)]
+    assert found == [("E0101", 3, 5), ("E0101", 5, 5), ("E0101", 9, 35), ("E0104", 10, 22)]
+    assert "the line before is incomplete" in diagnostics_of(source)[0].message
+
+
+def test_an_unclosed_brace_stops_the_search():
+    assert [d.code for d in diagnostics_of("contract A {\n entry f() by anyone {\n let x = 1\n")] == ["E0102"]
