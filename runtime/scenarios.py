@@ -152,7 +152,11 @@ class ScenarioRunner:
             raise InternalError(f"evaluating {self.text_of(node)}: {type(error).__name__}: {error}") from error
 
     def _Fund(self, node: ast.Fund, context, home, text):
-        context.ledger.fund(Party(node.party.text), self.evaluate(node.amount, context))
+        # `fund who 10 EUR` in a property whose param `who: Party` funds that party,
+        # not one called "who"; any other name is a scenario party
+        bound = context.locals.get(node.party.text)
+        party = bound if isinstance(bound, Party) else Party(node.party.text)
+        context.ledger.fund(party, self.evaluate(node.amount, context))
         return StepResult(node, True, text)
 
     def _Wait(self, node: ast.Wait, context, home, text):
