@@ -132,6 +132,7 @@ def bench_path(count, block, sender_count):
 
 def bench_state_root(accounts, rounds=5):
     """Median seconds to go from a block's journal to its new state root, with `accounts` accounts."""
+    from tabellion.runtime.access import Policy
     from tabellion.runtime.chain.commitment import Commitment, rows_of
     from tabellion.runtime.chain.executor import Executor
     from tabellion.runtime.chain.node import run_transactions
@@ -139,7 +140,7 @@ def bench_state_root(accounts, rounds=5):
     from tabellion.runtime.merkle import StateTree
     from tabellion.runtime.temporal import Time
 
-    config = ChainConfig(CHAIN_ID, True, False, "EUR", 10**8)
+    config = ChainConfig(CHAIN_ID, True, Policy.preset("public"), "EUR", 10**8)
     state = ChainState(config)
     rng = random.Random(accounts)
     owners = [Party("tb1" + rng.randbytes(20).hex()) for _ in range(accounts)]

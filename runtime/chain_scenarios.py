@@ -52,7 +52,7 @@ class ChainLedger:
             raise ChainError("scenarios sign with development keys: the chain must be in dev mode "
                              "(create one with `tabellion chain init DIR --dev`)")
         self.chain = chain
-        self.validator = validator_signer(chain)
+        validator_signer(chain)  # fails early when this node holds no validator key
         self.now: Time = max(Time(chain.head.timestamp), GENESIS_TIME)
         self.gas_limit = gas_limit
         self.receipts: list[Receipt] = []
@@ -153,7 +153,7 @@ class ChainLedger:
         chain = self.chain
         tx = sign_transaction(signer, chain.config.chain_id, chain.nonce(signer.address),
                               gas_limit or self.gas_limit, payload)
-        result = chain.propose([tx], self.validator, timestamp=self.now.seconds)
+        result = chain.propose([tx], validator_signer(chain, self.now.seconds), timestamp=self.now.seconds)
         if result.rejected:
             raise ChainError(f"transaction rejected: {result.rejected[0][1]}")
         if result.header is None:

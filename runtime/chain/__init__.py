@@ -15,6 +15,7 @@ module (see docs/chain.md for the formats and the decisions):
     storage       the SQLite file: one transaction per block
     node          a chain opened for reading and writing blocks
     verify        replay from genesis, naming the first block that does not match
+    reads         the node's read interface: signed read requests, access checks, answers
     arguments     Tabellion literals typed on the command line, and argument checks
     devkeys       recognising development keys on chains not in dev mode
     cli_support   what the chain commands share: names, keys, printing receipts
@@ -33,6 +34,7 @@ __all__ = [
     "executor",
     "fast_decode",
     "node",
+    "reads",
     "rebuild",
     "rows",
     "storage",

@@ -9,16 +9,18 @@ A header is the canonical encoding of
 timestamp whole seconds since 1970-01-01T00:00Z, the roots RFC 6962 Merkle roots
 (merkle.py) of the transactions' bytes and of the receipts' bytes, and the state
 root that of the state tree after the block. `proposer` is the public key of the
-validator whose Ed25519 signature over the header bytes is the block's
-consensus proof. A block's hash is SHA-256 of its header bytes.
+validator whose Ed25519 signature is the block's consensus proof: a proof-of-authority
+signature (`runtime.consensus.authority.SignedHeader`) over the chain id, height,
+timestamp, proposer and the header bytes. A block's hash is SHA-256 of its header bytes.
 
 Block 0 holds one entry instead of transactions: the genesis document,
 
-    ["tabellion-genesis/1", chain_id, dev, members_only, currency, timestamp,
+    ["tabellion-genesis/2", chain_id, dev, {"read": R, "write": W}, currency, timestamp,
      block_gas_limit, [[address, [roles]]...], quorum, [[party, amount]...]]
 
-its members (the first validator among them), the number of admin approvals a
-membership change needs, and its opening balances (allocations).
+its access policy (`runtime.access.Policy`), its members (the first validator among
+them), the number of admin approvals a membership change needs, and its opening
+balances (allocations).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from __future__ import annotations
 import hashlib
 
 import attrs
+from tabellion.runtime.access import Policy
+from tabellion.runtime.consensus.authority import SignedHeader
 from tabellion.runtime.encoding import MalformedEncoding, decode, encode
 from tabellion.runtime.keys import (
     PUBLIC_KEY_SIZE,
@@ -53,7 +57,7 @@ __all__ = [
 
 BLOCK_DOMAIN = "tabellion-block/1"
 RECEIPT_DOMAIN = "tabellion-receipt/1"
-GENESIS_DOMAIN = "tabellion-genesis/1"
+GENESIS_DOMAIN = "tabellion-genesis/2"
 ZERO_HASH = bytes(32)
 
 
@@ -81,8 +85,12 @@ class Header:
     def hash(self) -> bytes:
         return hashlib.sha256(self.to_bytes()).digest()
 
+    def signed(self, proof: bytes = b"") -> SignedHeader:
+        """What the proposer signs (and, with `proof`, the signed block proof of authority checks)."""
+        return SignedHeader(self.chain_id, self.height, self.timestamp, self.to_bytes(), self.proposer, proof)
+
     def proof_ok(self, proof: bytes) -> bool:
-        return verify(self.proposer, self.to_bytes(), proof)
+        return verify(self.proposer, self.signed().signing_bytes(), proof)
 
     @property
     def proposer_address(self) -> str:
@@ -90,10 +98,10 @@ class Header:
 
 
 def sign_header(header: Header, keypair: KeyPair) -> bytes:
-    """The consensus proof of `header`: its proposer's signature over its bytes."""
+    """The consensus proof of `header`: its proposer's proof-of-authority signature."""
     if keypair.public_key != header.proposer:
         raise ValueError("the header names another proposer")
-    return keypair.sign(header.to_bytes())
+    return keypair.sign(header.signed().signing_bytes())
 
 
 def decode_header(data: bytes) -> Header:
@@ -203,7 +211,7 @@ def decode_receipt(data: bytes) -> dict:
 class Genesis:
     chain_id: str
     dev: bool
-    members_only: bool
+    policy: Policy
     currency: str
     timestamp: int
     block_gas_limit: int
@@ -214,7 +222,7 @@ class Genesis:
     def to_bytes(self) -> bytes:
         members = [[address, list(roles)] for address, roles in self.members]
         allocations = [[party, amount] for party, amount in self.allocations]
-        return encode([GENESIS_DOMAIN, self.chain_id, self.dev, self.members_only, self.currency, self.timestamp,
+        return encode([GENESIS_DOMAIN, self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.timestamp,
                        self.block_gas_limit, members, self.quorum, allocations])
 
 
@@ -225,8 +233,12 @@ def decode_genesis(data: bytes) -> Genesis:
         raise MalformedBlock(f"the genesis document is not a canonical encoding ({error})") from None
     if type(fields) is not tuple or len(fields) != 10 or fields[0] != GENESIS_DOMAIN:
         raise MalformedBlock(f"the genesis document is not a {GENESIS_DOMAIN} list of 10 fields")
-    _, chain_id, dev, members_only, currency, timestamp, gas_limit, members, quorum, allocations = fields
-    ok = (type(chain_id) is str and type(dev) is bool and type(members_only) is bool and type(currency) is str
+    _, chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations = fields
+    try:
+        policy = Policy.from_plain(policy)
+    except ValueError as error:
+        raise MalformedBlock(f"the genesis policy is not valid ({error})") from None
+    ok = (type(chain_id) is str and type(dev) is bool and type(currency) is str
           and type(timestamp) is int and type(gas_limit) is int and type(members) is tuple
           and type(quorum) is int and type(allocations) is tuple
           and all(type(m) is tuple and len(m) == 2 and type(m[0]) is str
@@ -235,4 +247,4 @@ def decode_genesis(data: bytes) -> Genesis:
                   for a in allocations))
     if not ok:
         raise MalformedBlock("a genesis field has the wrong type")
-    return Genesis(chain_id, dev, members_only, currency, timestamp, gas_limit, members, quorum, allocations)
+    return Genesis(chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations)

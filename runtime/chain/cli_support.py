@@ -24,7 +24,8 @@ from tabellion.runtime.values import Party, format_value
 
 from .errors import ChainError
 
-__all__ = ["Names", "add_key_arguments", "load_signer", "print_receipt", "submit", "validator_signer"]
+__all__ = ["Names", "add_key_arguments", "add_reader_arguments", "load_reader", "load_signer", "print_receipt",
+           "read_request", "submit", "validator_signer"]
 
 DEV_VALIDATOR = "validator"
 
@@ -37,6 +38,26 @@ def add_key_arguments(parser, gas_option: bool = True) -> None:
     if gas_option:
         parser.add_argument("--gas", type=int, default=gas.DEFAULT_GAS_LIMIT, metavar="N",
                             help=f"the gas limit (default {gas.DEFAULT_GAS_LIMIT:_})")
+
+
+def add_reader_arguments(parser) -> None:
+    parser.add_argument("--as", dest="as_key", metavar="KEY",
+                        help="read as this key: the read is signed with it (default: an anonymous read)")
+    parser.add_argument("--passphrase-file", metavar="FILE", help="read the key's passphrase from FILE")
+
+
+def load_reader(chain, args):
+    """The key a read is signed with (`--as`), or None for an anonymous read."""
+    if not getattr(args, "as_key", None):
+        return None
+    return load_signer(args.as_key, chain.config.dev, getattr(args, "passphrase_file", None))
+
+
+def read_request(chain, reader, action, resource):
+    """The wire bytes of a read request `reader` signs for this chain (None when anonymous)."""
+    from .reads import sign_read
+
+    return sign_read(reader, chain.config.chain_id, action, resource)
 
 
 def read_passphrase(path: str | None, name: str):
@@ -66,16 +87,33 @@ def load_signer(name: str, dev: bool, passphrase_file: str | None = None, keysto
                      f"(create one with `tabellion keys new {name}`)")
 
 
-def validator_signer(chain):
-    """The key this node signs blocks with: the one named at `chain init`."""
-    name = (chain.storage.meta("validator_key") or b"").decode()
-    if not name:
+def validator_signer(chain, timestamp: int | None = None):
+    """The key this node signs the next block with: of the keys named at `chain init`, the one
+    whose turn it is (proof of authority) for a block stamped `timestamp` (default: now)."""
+    recorded = (chain.storage.meta("validator_key") or b"").decode()
+    names = [name for name in recorded.split(",") if name]
+    if not names:
         if not chain.config.dev:
             raise ChainError("this chain has no validator key recorded for this node")
-        return dev_keypair(DEV_VALIDATOR)
-    passphrase_file = os.environ.get("TABELLION_VALIDATOR_PASSPHRASE_FILE")
+        names = [DEV_VALIDATOR]
+    turn = chain.proposer_for(chain.next_timestamp(timestamp))
+    loaded = chain.__dict__.setdefault("validator_keys", {})  # name -> KeyPair, loaded once per handle
+    for name in names:
+        keypair = loaded.get(name)
+        if keypair is None:
+            keypair = loaded[name] = _load_validator(name, chain.config.dev)
+        if keypair.address == turn:
+            return keypair
+    raise ChainError(f"it is {turn}'s turn to sign the next block, and this node holds no key for it "
+                     f"(its keys: {', '.join(names)}); the turn passes on after a silence")
+
+
+def _load_validator(name: str, dev: bool):
+    keystore = Keystore()
+    if dev and name not in keystore.list():
+        return dev_keypair(name)
     try:
-        return load_signer(name, False, passphrase_file)
+        return load_signer(name, False, os.environ.get("TABELLION_VALIDATOR_PASSPHRASE_FILE"), keystore)
     except KeystoreError as error:
         raise ChainError(f"cannot load the chain's validator key '{name}': {error}") from None
 
@@ -134,7 +172,8 @@ class Names:
 def submit(chain, tx, out=None):
     """Propose a block holding `tx`; return its receipt, or raise with the rejection."""
     out = out or sys.stdout
-    result = chain.propose([tx], validator_signer(chain))
+    timestamp = chain.next_timestamp()
+    result = chain.propose([tx], validator_signer(chain, timestamp), timestamp=timestamp)
     if result.rejected:
         raise ChainError(f"transaction rejected: {result.rejected[0][1]}")
     if result.header is None:

@@ -7,6 +7,7 @@ covers a chain directory that is missing, damaged, locked or not a chain at all.
 """
 
 from tabellion.lang.errors import TabellionError
+from tabellion.runtime.access import AccessDenied
 
 __all__ = [
     "BadSignature",
@@ -19,6 +20,7 @@ __all__ = [
     "NotAMember",
     "TransactionRejected",
     "VerificationFailed",
+    "WriteDenied",
     "WrongChain",
     "WrongKind",
 ]
@@ -54,6 +56,15 @@ class NonceMismatch(TransactionRejected):
 
 class NotAMember(TransactionRejected):
     """A sender unknown to a chain that accepts members only."""
+
+
+class WriteDenied(TransactionRejected, AccessDenied):
+    """A transaction the chain's write policy refuses (`access.decide`): nothing changed."""
+
+    def __init__(self, decision):
+        self.decision = decision
+        self.reason = decision.reason
+        Exception.__init__(self, decision.reason)
 
 
 class GasLimitTooHigh(TransactionRejected):

@@ -3,8 +3,9 @@
 `check` refuses a transaction before it runs (TransactionRejected: nothing
 changes). The checks, cheapest first: chain id, gas limit against the block gas
 limit, kind (`fund` needs a dev chain), signature, development key on a chain
-not in dev mode, membership on a members-only chain, nonce (exactly the
-sender's next one).
+not in dev mode, the access check (`access.decide` with the chain's policy and
+membership: the write policy for deploy, call, transfer and fund, the admin role
+for membership changes), nonce (exactly the sender's next one).
 
 `execute` then always yields a receipt: it uses the nonce, and runs the payload
 through the engine (deploy, call) or directly (transfer, fund, membership). A
@@ -16,6 +17,7 @@ and its nonce is used. Gas is a limit on work, not a fee: no balance pays for it
 from __future__ import annotations
 
 from tabellion.runtime import gas
+from tabellion.runtime.access import Action, decide
 from tabellion.runtime.engine import Engine
 from tabellion.runtime.errors import InternalError, Revert
 from tabellion.runtime.keys import address_of, is_address
@@ -30,8 +32,8 @@ from .errors import (
     DevKeyRefused,
     GasLimitTooHigh,
     NonceMismatch,
-    NotAMember,
     TransactionRejected,
+    WriteDenied,
     WrongChain,
     WrongKind,
 )
@@ -39,6 +41,16 @@ from .transactions import contract_address
 from .world import ChainState, Code, compile_code
 
 __all__ = ["Executor", "InternalRejection"]
+
+
+# The access action of each transaction kind; `fund` (dev chains only) creates money as a transfer would move it.
+_ACTIONS = {
+    "deploy": Action.SUBMIT_DEPLOY,
+    "call": Action.SUBMIT_CALL,
+    "transfer": Action.SUBMIT_TRANSFER,
+    "fund": Action.SUBMIT_TRANSFER,
+    "membership": Action.SUBMIT_MEMBERSHIP_CHANGE,
+}
 
 
 class InternalRejection(TransactionRejected):
@@ -82,8 +94,9 @@ class Executor:
             if name is not None:
                 raise DevKeyRefused(f"the sender's key is the development key of '{name}', refused on a chain "
                                     "that is not in dev mode")
-        if config.members_only and not self.state.is_member(sender):
-            raise NotAMember(f"sender {sender} is not a member of this chain, which accepts members only")
+        decision = decide(config.policy, self.state.membership, sender.name, _ACTIONS[tx.kind], None)
+        if not decision.allowed:
+            raise WriteDenied(decision)
         expected = self.state.nonces.get(sender, 0)
         if tx.nonce != expected:
             if tx.nonce < expected:

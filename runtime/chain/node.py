@@ -16,6 +16,8 @@ import time
 
 import attrs
 from tabellion.runtime import gas
+from tabellion.runtime.access import MEMBERS, OPEN, Policy
+from tabellion.runtime.consensus.authority import DEFAULT_TIMEOUT, expected_proposer
 from tabellion.runtime.keys import KeyPair, address_of
 from tabellion.runtime.ledger import GENESIS_TIME
 from tabellion.runtime.membership import MembershipRejected, genesis_membership
@@ -40,7 +42,10 @@ from .storage import Storage
 from .transactions import decode_transaction
 from .world import ChainConfig, ChainState
 
-__all__ = ["BlockResult", "Chain", "genesis_state", "run_transactions"]
+__all__ = ["TURN_TIMEOUT", "BlockResult", "Chain", "genesis_state", "run_transactions"]
+
+# Seconds after its parent before a silent validator's turn passes to the next (a chain rule).
+TURN_TIMEOUT = DEFAULT_TIMEOUT
 
 
 @attrs.frozen
@@ -55,7 +60,7 @@ class BlockResult:
 
 def genesis_state(genesis: Genesis) -> ChainState:
     """The state a genesis document describes: config, membership, opening balances."""
-    config = ChainConfig(genesis.chain_id, genesis.dev, genesis.members_only, genesis.currency,
+    config = ChainConfig(genesis.chain_id, genesis.dev, genesis.policy, genesis.currency,
                          genesis.block_gas_limit)
     state = ChainState(config)
     state.chain_values["membership"] = genesis_membership(dict(genesis.members), quorum=genesis.quorum,
@@ -110,19 +115,26 @@ class Chain:
     # -- creating and opening
 
     @classmethod
-    def init(cls, directory, validator: KeyPair, *, dev: bool, chain_id: str, members_only: bool = False,
-             members=(), quorum: int = 1, currency: str = "EUR", allocations=(), timestamp: int | None = None,
-             validator_name: str = "") -> Chain:
-        """Create a chain in `directory` with `validator` (admin and validator) and `members`.
+    def init(cls, directory, validator: KeyPair, *, dev: bool, chain_id: str, policy: Policy | None = None,
+             members_only: bool = False, members=(), quorum: int = 1, currency: str = "EUR", allocations=(),
+             timestamp: int | None = None, validator_name: str = "",
+             validator_roles=("admin", "validator")) -> Chain:
+        """Create a chain in `directory`, its genesis signed by `validator`, with `members`.
 
-        `members` are (address, roles) pairs; `quorum` admin approvals apply a membership change.
+        `policy` is the chain's read and write policy (default: open reads, and writes
+        open or, with `members_only`, for writers only). `validator` holds
+        `validator_roles`; `members` are (address, roles) pairs; `quorum` admin
+        approvals apply a membership change. `validator_name` is the keystore name (or
+        comma-separated names) of the keys this node signs blocks with.
         """
         if timestamp is None:
             timestamp = GENESIS_TIME.seconds if dev else int(time.time())
-        seen = {validator.address: ("admin", "validator")}
+        if policy is None:
+            policy = Policy(OPEN, MEMBERS if members_only else OPEN)
+        seen = {validator.address: tuple(validator_roles)}
         for address, roles in members:
             seen[address] = tuple(sorted(set(seen.get(address, ())) | set(roles)))
-        genesis = Genesis(chain_id, dev, members_only, currency, timestamp, gas.BLOCK_GAS_LIMIT,
+        genesis = Genesis(chain_id, dev, policy, currency, timestamp, gas.BLOCK_GAS_LIMIT,
                           tuple(sorted(seen.items())), quorum, tuple(allocations))
         try:
             genesis_state(genesis)
@@ -196,6 +208,17 @@ class Chain:
     def is_validator(self, public_key: bytes) -> bool:
         return address_of(public_key) in self.state.validators()
 
+    def next_timestamp(self, timestamp: int | None = None) -> int:
+        """The timestamp the next block takes: `timestamp` (default the clock), never before the head's."""
+        if timestamp is None:
+            timestamp = self.head.timestamp if self.config.dev else int(time.time())
+        return max(timestamp, self.head.timestamp)
+
+    def proposer_for(self, timestamp: int) -> str:
+        """The address of the validator whose turn it is to sign the next block stamped `timestamp`."""
+        return expected_proposer(self.state.validators(), self.head.height + 1, self.head.timestamp,
+                                 max(timestamp, self.head.timestamp), TURN_TIMEOUT)
+
     # -- adding blocks
 
     def propose(self, transactions, signer: KeyPair, timestamp: int | None = None,
@@ -211,9 +234,11 @@ class Chain:
         if not self.is_validator(signer.public_key):
             raise ChainError(f"key {address_of(signer.public_key)} is not a validator of this chain")
         head = self.head
-        if timestamp is None:
-            timestamp = head.timestamp if self.config.dev else int(time.time())
-        timestamp = max(timestamp, head.timestamp)
+        timestamp = self.next_timestamp(timestamp)
+        turn = self.proposer_for(timestamp)
+        if signer.address != turn:
+            raise ChainError(f"block {head.height + 1} would be signed out of turn by {signer.address}: "
+                             f"{timestamp - head.timestamp} s after its parent it is {turn}'s turn")
         height = head.height + 1
         try:
             included, receipts, rejected, deferred = run_transactions(

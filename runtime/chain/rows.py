@@ -5,7 +5,7 @@ row's key is the canonical encoding of a *path* (a list) and its value the
 canonical encoding of the value there; absent rows, zero balances and zero
 nonces are not stored:
 
-    ["chain"]                        [chain id, dev, members only, currency, block gas limit]
+    ["chain"]                        [chain id, dev, {"read": R, "write": W}, currency, block gas limit]
     ["membership"]                   the membership value (runtime.membership): members, quorum, proposals
     ["balance", owner, currency]     units (an int, never 0)
     ["nonce", address]               the next nonce (never 0)

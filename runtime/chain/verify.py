@@ -2,8 +2,9 @@
 
 For each block, in order: the header decodes and hashes to its stored hash, its
 height, chain id, previous hash and timestamp follow the block before, its
-proposer is a validator of the state before it and the consensus proof is that
-proposer's signature; the stored transactions hash to their stored hashes and to
+proposer is the validator whose turn it was (proof of authority,
+`consensus.authority.check_block`, against the validators of the state before it)
+and the consensus proof is that proposer's signature; the stored transactions hash to their stored hashes and to
 the header's transaction root, the stored receipts to its receipt root; every
 transaction passes the same checks as when it was proposed (signature, nonce,
 chain id...) and, run again, gives exactly the stored receipt; the gas adds up;
@@ -19,6 +20,8 @@ from __future__ import annotations
 import hashlib
 
 import attrs
+from tabellion.runtime.consensus.authority import check_block
+from tabellion.runtime.consensus.errors import BlockRejected
 from tabellion.runtime.membership import MembershipRejected
 from tabellion.runtime.merkle import EMPTY_LIST_ROOT, StateTree, merkle_root
 from tabellion.runtime.temporal import Time
@@ -33,7 +36,7 @@ from .blocks import (
 from .commitment import Commitment, rows_of
 from .errors import TransactionRejected, VerificationFailed
 from .executor import Executor
-from .node import genesis_state, run_transactions
+from .node import TURN_TIMEOUT, genesis_state, run_transactions
 from .storage import Storage
 
 __all__ = ["VerifyReport", "verify_chain"]
@@ -112,8 +115,13 @@ class _Replay:
                 fail("its previous hash is not the hash of block " + str(height - 1))
             if header.timestamp < previous.timestamp:
                 fail("its timestamp is earlier than the block before")
-            if header.proposer_address not in self.state.validators():
-                fail("its proposer is not a validator of the chain")
+            try:
+                check_block(header.signed(proof), chain_id=previous.chain_id, validators=self.state.validators(),
+                            previous_timestamp=previous.timestamp, timeout=TURN_TIMEOUT)
+            except BlockRejected as error:
+                fail(f"the consensus proof is refused: {error.reason}")
+            except ValueError as error:  # no validators left: no block can be valid
+                fail(str(error))
         if not header.proof_ok(proof):
             fail("the consensus proof is not the proposer's signature of the header")
         return header

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 
 import attrs
+from tabellion.runtime.access import Policy
 from tabellion.runtime.compiler.support import MISSING
 from tabellion.runtime.encoding import encode
 from tabellion.runtime.state import WorldState
@@ -27,20 +28,20 @@ class ChainConfig:
 
     chain_id: str
     dev: bool
-    members_only: bool
+    policy: Policy
     currency: str
     block_gas_limit: int
 
     def to_plain(self) -> list:
-        return [self.chain_id, self.dev, self.members_only, self.currency, self.block_gas_limit]
+        return [self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.block_gas_limit]
 
     @classmethod
     def from_plain(cls, plain) -> ChainConfig:
-        chain_id, dev, members_only, currency, block_gas_limit = plain
-        if not (type(chain_id) is str and type(dev) is bool and type(members_only) is bool
-                and type(currency) is str and type(block_gas_limit) is int):
+        chain_id, dev, policy, currency, block_gas_limit = plain
+        if not (type(chain_id) is str and type(dev) is bool and type(currency) is str
+                and type(block_gas_limit) is int):
             raise ValueError("not a chain config")
-        return cls(chain_id, dev, members_only, currency, block_gas_limit)
+        return cls(chain_id, dev, Policy.from_plain(policy), currency, block_gas_limit)
 
 
 @attrs.frozen

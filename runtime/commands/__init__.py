@@ -40,7 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("run", "run", "play the scenarios of a .sc file"),
     Command("test", "test", "run scenarios and property tests"),
     Command("repl", "repl", "explore a contract interactively"),
-    Command("chain", "chain", "create, inspect and verify a persistent chain"),
+    Command("chain", "chain", "create, inspect, govern and verify a persistent chain"),
     Command("keys", "keys", "create and list identities"),
     Command("deploy", "deploy", "deploy a contract on a chain"),
     Command("call", "call", "call an entry of a deployed contract"),

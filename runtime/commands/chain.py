@@ -1,22 +1,34 @@
-"""`tabellion chain init|status|blocks|show|verify DIR`: create, inspect and verify a chain.
+"""`tabellion chain ...`: create, inspect, govern and verify a chain.
 
-    chain init DIR [--dev] [--chain-id ID] [--validator KEY] [--members-only]
+    chain init DIR [--dev] [--chain-id ID] [--preset NAME | --read open|members --write open|members]
+                   [--admin KEY]... [--validator KEY]... [--quorum N]
                    [--member KEY[:ROLE,...]]... [--allocate PARTY=AMOUNT]... [--currency CODE]
-    chain status DIR
-    chain blocks DIR [--from N] [--limit N]
-    chain show DIR BLOCK|TX          a height, or a block or transaction hash (or its first hex digits)
+    chain status DIR [--as KEY]
+    chain blocks DIR [--from N] [--limit N] [--as KEY]
+    chain show DIR BLOCK|TX [--as KEY]   a height, or a block or transaction hash (or its first hex digits)
+    chain events DIR [--contract ADDRESS] [--as KEY]
+    chain members list DIR [--as KEY]
+    chain members propose DIR add|remove|set-roles MEMBER [ROLE,...] --as KEY
+    chain members approve DIR PROPOSAL --as KEY
     chain verify DIR                 replay from genesis; exit 1 naming the first block that does not match
     chain fund DIR PARTY AMOUNT      create money for a party (development chains only)
     chain transfer DIR TO AMOUNT --as KEY
+    chain simulate-pow [--blocks N] [--hashrate HEIGHT:RATE,...] ...
 
-See docs/chain.md for the formats and the rules.
+Reads go through the node's read interface (`chain/reads.py`), signed with `--as`
+or anonymous. See docs/chain.md and docs/permissions.md for the formats and rules.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 __all__ = ["add_arguments", "run"]
+
+
+def argparse_suppress():
+    return argparse.SUPPRESS  # --members-only: the former spelling of --write members
 
 
 def add_arguments(parser) -> None:
@@ -27,27 +39,55 @@ def add_arguments(parser) -> None:
     init.add_argument("--dev", action="store_true",
                       help="development mode: development keys accepted, `fund` transactions allowed")
     init.add_argument("--chain-id", metavar="ID", help="the chain's id (default: 'dev', or a random one)")
-    init.add_argument("--validator", metavar="KEY", help="the keystore key that signs blocks (required unless --dev)")
-    init.add_argument("--members-only", action="store_true", help="accept transactions from members only")
+    init.add_argument("--preset", choices=("private", "governmental", "surveillance", "public"),
+                      help="the read and write policy: private (members/members), governmental (open/members), "
+                           "surveillance (members/open), public (open/open; the default)")
+    init.add_argument("--read", choices=("open", "members"), help="who reads (instead of --preset)")
+    init.add_argument("--write", choices=("open", "members"), help="who writes (instead of --preset)")
+    init.add_argument("--validator", metavar="KEY", action="append", default=[],
+                      help="a validator: a keystore key that signs blocks in turn (repeatable; required unless "
+                           "--dev). This node signs with these keys; without --admin, the first is also admin")
+    init.add_argument("--admin", metavar="KEY", action="append", default=[],
+                      help="an admin: a key that proposes and approves membership changes (repeatable)")
+    init.add_argument("--members-only", action="store_true", help=argparse_suppress())
     init.add_argument("--member", metavar="KEY[:ROLES]", action="append", default=[],
                       help="a member: a key name or an address, with roles (admin, validator, writer, reader, "
-                           "auditor; default writer), comma-separated, e.g. --member notary2:admin,validator")
+                           "auditor; default writer), comma-separated, e.g. --member clerk:writer,reader")
     init.add_argument("--quorum", type=int, default=1, metavar="N",
                       help="admin approvals a membership change needs (default 1)")
     init.add_argument("--allocate", metavar="PARTY=AMOUNT", action="append", default=[],
                       help="an opening balance, e.g. alice=1_000 EUR (repeatable)")
     init.add_argument("--currency", default="EUR", metavar="CODE", help="the native currency (default EUR)")
+    from ..chain.cli_support import add_reader_arguments
+
     for name, summary in (("status", "summarize a chain"), ("verify", "replay a chain from genesis and check it")):
         sub = actions.add_parser(name, help=summary, description=summary)
         sub.add_argument("directory", metavar="DIR")
+        if name == "status":
+            add_reader_arguments(sub)
     blocks = actions.add_parser("blocks", help="list blocks", description="list the blocks of a chain")
     blocks.add_argument("directory", metavar="DIR")
     blocks.add_argument("--from", dest="start", type=int, default=0, metavar="N", help="start at height N")
     blocks.add_argument("--limit", type=int, metavar="N", help="list at most N blocks")
+    add_reader_arguments(blocks)
     show = actions.add_parser("show", help="show a block or transaction",
                               description="show a block (by height or hash) or a transaction (by hash)")
     show.add_argument("directory", metavar="DIR")
     show.add_argument("what", metavar="BLOCK|TX")
+    add_reader_arguments(show)
+    events = actions.add_parser("events", help="list events", description="list the events contracts emitted")
+    events.add_argument("directory", metavar="DIR")
+    events.add_argument("--contract", metavar="ADDRESS", help="only this contract's events")
+    add_reader_arguments(events)
+    from .chain_members import add_arguments as add_member_arguments
+
+    add_member_arguments(actions.add_parser("members", help="list and govern the membership",
+                                            description="list the members, or propose and approve changes"))
+    from ..consensus import simulation
+
+    simulation.add_arguments(actions.add_parser(
+        "simulate-pow", help="simulate proof-of-work difficulty and issuance",
+        description="play the proof-of-work rules (retargeting, issuance) over a hash-rate schedule"))
     fund = actions.add_parser("fund", help="fund a party (dev chains)",
                               description="create money for PARTY with a fund transaction (dev chains only)")
     fund.add_argument("directory", metavar="DIR")
@@ -66,8 +106,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from ..consensus.simulation import run as simulate_pow
+    from .chain_members import run as members
+
     actions = {"init": _init, "status": _status, "blocks": _blocks, "show": _show, "verify": _verify,
-               "fund": _money, "transfer": _money}
+               "fund": _money, "transfer": _money, "events": _events, "members": members,
+               "simulate-pow": simulate_pow}
     return actions[args.action](args)
 
 
@@ -124,17 +168,21 @@ def _init(args) -> int:
         raise ChainError(f"invalid chain id {chain_id!r}: up to 64 letters, digits, '.', '_' or '-'")
     if len(args.currency) != 3 or not args.currency.isalpha() or not args.currency.isupper():
         raise ChainError(f"invalid currency {args.currency!r}: three capital letters")
-    if args.validator:
-        validator = load_signer(args.validator, False)
-        if not args.dev and dev_name_of(validator.public_key):
-            raise ChainError("a development key cannot validate a chain that is not in dev mode")
-    elif args.dev:
-        validator = dev_keypair(DEV_VALIDATOR)
-    else:
+    policy = _policy(args)
+    validator_names = args.validator or ([DEV_VALIDATOR] if args.dev else [])
+    if not validator_names:
         raise ChainError("a chain that is not in dev mode needs --validator KEY (a key of the keystore; "
                          "create one with `tabellion keys new NAME`)")
+    validators = [load_signer(name, args.dev) for name in validator_names]
+    if not args.dev and any(dev_name_of(v.public_key) for v in validators):
+        raise ChainError("a development key cannot validate a chain that is not in dev mode")
+    validator = validators[0]
     names = Names(args.dev)
     members = [_member(text, names) for text in args.member]
+    members += [(v.address, ("validator",)) for v in validators[1:]]
+    members += [(names.party(name).name, ("admin",)) for name in args.admin]
+    admins = {address for address, roles in members if "admin" in roles}
+    validator_roles = ("admin", "validator") if not admins else ("validator",)
     if not args.dev:
         dev_addresses = {dev_keypair(name).address for name in DEV_NAMES}
         if any(address in dev_addresses for address, _ in members):
@@ -151,19 +199,32 @@ def _init(args) -> int:
     bad = {role for _, roles in members for role in roles} - set(MEMBER_ROLES)
     if bad:
         raise ChainError(f"unknown role(s) {', '.join(sorted(bad))}: roles are {', '.join(MEMBER_ROLES)}")
-    chain = Chain.init(args.directory, validator, dev=args.dev, chain_id=chain_id, members_only=args.members_only,
+    chain = Chain.init(args.directory, validator, dev=args.dev, chain_id=chain_id, policy=policy,
                        members=members, quorum=args.quorum, currency=args.currency, allocations=allocations,
-                       validator_name=args.validator or "")
+                       validator_name=",".join(args.validator), validator_roles=validator_roles)
     with chain:
-        mode = "development mode" if args.dev else "members only" if args.members_only else "open"
+        mode = f"{policy.name}: read {policy.read}, write {policy.write}" + ("; development mode" if args.dev else "")
         print(f"created chain '{chain_id}' in {args.directory} ({mode})")
         print(f"genesis     {chain.head.hash.hex()}")
-        print(f"validator   {validator.address}{f' ({args.validator})' if args.validator else ' (dev key validator)'}")
+        for name, keypair in zip(validator_names, validators):
+            print(f"validator   {keypair.address} ({name if args.validator else 'dev key validator'})")
         print(f"time        {_time(chain.head.timestamp)}")
         members = chain.state.membership["members"]
         if len(members) > 1:
             print(f"members     {len(members)} (quorum {args.quorum})")
     return 0
+
+
+def _policy(args):
+    from ..access import MEMBERS, OPEN, Policy
+    from ..chain.errors import ChainError
+
+    if args.preset and (args.read or args.write or args.members_only):
+        raise ChainError("give either --preset or --read/--write, not both")
+    if args.preset:
+        return Policy.preset(args.preset)
+    write = args.write or (MEMBERS if args.members_only else OPEN)
+    return Policy(args.read or OPEN, write)
 
 
 def _member(text: str, names):
@@ -180,35 +241,49 @@ def _member(text: str, names):
 # -- reading
 
 
-def _open_storage(directory):
-    from ..chain.storage import Storage
-
-    return Storage.open(directory, readonly=True)
-
-
 def _time(seconds: int) -> str:
     from ..temporal import Time
 
     return str(Time(seconds))
 
 
-def _status(args) -> int:
-    from ..chain.cli_support import Names
+def _reading(args):
+    """(chain, Reads, reader key or None, Names) for a reading command; the caller closes the chain."""
+    from ..chain.cli_support import Names, load_reader
     from ..chain.node import Chain
+    from ..chain.reads import Reads
 
-    with Chain.open(args.directory, readonly=True) as chain:
-        config, head, state = chain.config, chain.head, chain.state
-        names = Names(config.dev)
+    chain = Chain.open(args.directory, readonly=True)
+    try:
+        names = Names(chain.config.dev)
+        reader = load_reader(chain, args)
+        if reader is not None:
+            names.remember(args.as_key, reader.public_key)
+    except BaseException:
+        chain.close()
+        raise
+    return chain, Reads(chain), reader, names
+
+
+def _status(args) -> int:
+    from ..access import Action, Block, Membership
+    from ..chain.cli_support import read_request
+
+    chain, reads, reader, names = _reading(args)
+    with chain:
+        head = reads.head(read_request(chain, reader, Action.READ_BLOCKS, Block(None)))
+        membership = reads.membership(read_request(chain, reader, Action.READ_MEMBERSHIP, Membership()))
+        config, state = chain.config, chain.state
         counts = chain.storage.counts()
         mode = "development mode" if config.dev else "production mode"
-        print(f"chain        {config.chain_id} ({mode}; members only: {'yes' if config.members_only else 'no'})")
+        policy = config.policy
+        print(f"chain        {config.chain_id} ({mode}; {policy.name}: read {policy.read}, write {policy.write})")
         print(f"directory    {args.directory}")
         print(f"head         block {head.height}, {_time(head.timestamp)}")
         print(f"head hash    {head.hash.hex()}")
         print(f"state root   {head.state_root.hex()}")
         print(f"genesis      {(chain.storage.meta('genesis') or b'').hex()}")
         print(f"currency     {config.currency}; block gas limit {config.block_gas_limit:_}")
-        membership = state.membership
         for address in state.validators():
             print(f"validator    {names.show(address)}")
         print(f"members      {len(membership['members'])} (membership changes need {membership['quorum']} "
@@ -220,34 +295,56 @@ def _status(args) -> int:
 
 
 def _blocks(args) -> int:
-    from ..chain.blocks import decode_header
+    from ..access import Action, Block
+    from ..chain.cli_support import read_request
     from ..keys import address_of
 
-    storage = _open_storage(args.directory)
-    try:
+    chain, reads, reader, _ = _reading(args)
+    with chain:
         stop = None if args.limit is None else args.start + max(args.limit, 0)
+        found = reads.blocks(read_request(chain, reader, Action.READ_BLOCKS, Block(None)), args.start, stop)
         print(f"{'height':>7}  {'hash':<16}  {'time':<17}  {'txs':>5}  {'gas':>13}  proposer")
-        for height, block_hash, header_bytes, _ in storage.blocks(max(args.start, 0), stop):
-            header = decode_header(header_bytes)
+        for height, block_hash, header in found:
             print(f"{height:>7}  {block_hash.hex()[:16]}  {_time(header.timestamp):<17}  {header.tx_count:>5}  "
                   f"{header.gas_used:>13_}  {address_of(header.proposer)}")
-    finally:
-        storage.close()
+    return 0
+
+
+def _events(args) -> int:
+    from ..access import Action, Events
+    from ..chain.cli_support import read_request
+    from ..values import format_value
+
+    chain, reads, reader, names = _reading(args)
+    with chain:
+        contract = names.party(args.contract).name if args.contract else None
+        found = reads.events(read_request(chain, reader, Action.READ_EVENTS, Events(contract)), contract)
+        for height, tx_hash, address, name, values in found:
+            fields = ", ".join(f"{key}: {format_value(value)}" for key, value in values)
+            print(f"block {height}  {tx_hash.hex()[:16]}  {address}  {name}({fields})")
+        if not found:
+            print("no events")
     return 0
 
 
 def _show(args) -> int:
+    from ..access import Action, Block, Transaction
+    from ..chain.cli_support import read_request
     from ..chain.errors import ChainError
 
-    storage = _open_storage(args.directory)
-    try:
+    chain, reads, reader, _ = _reading(args)
+    with chain:
+        storage = chain.storage
         what = args.what.strip().lower()
         if what.isdigit():
-            row = storage.block(int(what))
-            if row is None:
+            if reads.block(read_request(chain, reader, Action.READ_BLOCKS, Block(int(what))), int(what)) is None:
                 raise ChainError(f"no block at height {what} (the head is {storage.head()})")
             _show_block(storage, int(what))
             return 0
+        # A hash may name a block or a transaction: the request asks for transactions, and
+        # a block found by its hash is decided again, for the same requester, as a block read.
+        requester = reads.check(read_request(chain, reader, Action.READ_TRANSACTIONS, Transaction()),
+                                Action.READ_TRANSACTIONS, Transaction())
         if len(what) < 6 or any(c not in "0123456789abcdef" for c in what):
             raise ChainError(f"{args.what!r} is neither a height nor a hash (give at least 6 hex digits)")
         prefix = bytes.fromhex(what[: len(what) // 2 * 2])
@@ -260,11 +357,10 @@ def _show(args) -> int:
             raise ChainError(f"{what} is ambiguous: give more digits")
         kind, found_hash, height = found[0]
         if kind == "block":
+            reads.decide(requester, Action.READ_BLOCKS, Block(height))
             _show_block(storage, height)
         else:
             _show_transaction(storage, found_hash)
-    finally:
-        storage.close()
     return 0
 
 
@@ -300,7 +396,7 @@ def _show_genesis(document: bytes) -> None:
     genesis = decode_genesis(document)
     print("  genesis document:")
     print(f"    chain id      {genesis.chain_id} ({'dev' if genesis.dev else 'production'}; "
-          f"members only: {'yes' if genesis.members_only else 'no'})")
+          f"{genesis.policy.name}: read {genesis.policy.read}, write {genesis.policy.write})")
     print(f"    currency      {genesis.currency}; block gas limit {genesis.block_gas_limit:_}")
     print(f"    quorum        {genesis.quorum}")
     for address, roles in genesis.members:

@@ -5,6 +5,7 @@ from chain_world import BOX, BOX_CALLS, CHAIN_ID, Signer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tabellion.runtime import gas
+from tabellion.runtime.access import Policy
 from tabellion.runtime.chain.commitment import Commitment, rows_of
 from tabellion.runtime.chain.executor import Executor
 from tabellion.runtime.chain.node import run_transactions
@@ -18,7 +19,7 @@ from tabellion.runtime.numeric import Money
 from tabellion.runtime.temporal import Time
 from tabellion.runtime.values import Party
 
-CONFIG = ChainConfig(CHAIN_ID, True, False, "EUR", gas.BLOCK_GAS_LIMIT)
+CONFIG = ChainConfig(CHAIN_ID, True, Policy.preset("public"), "EUR", gas.BLOCK_GAS_LIMIT)
 VALIDATOR = Signer("validator")
 
 

@@ -98,7 +98,9 @@ def test_a_header_signed_by_someone_else_is_found(chain_dir):
     _, header_bytes, _ = storage.block(7)
     storage.close()
     header = decode_header(header_bytes)
-    _sql(directory, "UPDATE blocks SET proof = ? WHERE height = 7", dev_keypair("mallory").sign(header_bytes))
+    signed = header.signed().signing_bytes()  # what proof of authority signs: the header in its SignedHeader
+    _sql(directory, "UPDATE blocks SET proof = ? WHERE height = 7", dev_keypair("mallory").sign(signed))
     failure = _failure(directory)
     assert failure.height == 7 and "consensus proof" in failure.reason
-    assert header.proof_ok(dev_keypair("validator").sign(header_bytes))
+    assert header.proof_ok(dev_keypair("validator").sign(signed))
+    assert not header.proof_ok(dev_keypair("validator").sign(header_bytes))  # raw header bytes are not a proof
