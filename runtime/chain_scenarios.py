@@ -29,7 +29,7 @@ from .chain.errors import ChainError
 from .chain.node import Chain
 from .chain.transactions import Call, Deploy, Fund, sign_transaction
 from .chain.world import module_imports
-from .commands.run import Report
+from .commands.run import Report, select_scenarios
 from .errors import TabellionError
 from .keys import dev_keypair, is_address
 from .ledger import GENESIS_TIME, ClockError
@@ -225,19 +225,9 @@ def run_on_chain(checked, args) -> int:
         sources.update({os.path.basename(path): text for path, text in list(sources.items())})  # spans on a chain
         report = _ChainReport(sys.stdout, args, sources, ledger)
         runner = ChainScenarioRunner(checked, report.observe, None, chain.state.native)
-        scenarios = runner.scenarios()
-        if args.scenario:
-            wanted = set(args.scenario)
-            missing = wanted - {s.name for s, _ in scenarios}
-            if missing:
-                known = ", ".join(repr(s.name) for s, _ in scenarios) or "none"
-                print(f"error: no scenario named {', '.join(map(repr, sorted(missing)))} (scenarios: {known})",
-                      file=sys.stderr)
-                return 1
-            scenarios = [(s, home) for s, home in scenarios if s.name in wanted]
+        scenarios = select_scenarios(runner, args)
         if not scenarios:
-            print(f"{args.file}: no scenarios to run", file=sys.stderr)
-            return 0
+            return 0 if scenarios is not None else 1
         results = [runner.run(scenario, home, ledger) for scenario, home in scenarios]
         report.summary(results)
         if ledger.blocks:

@@ -40,6 +40,17 @@ def run(args) -> int:
     report = Report(sys.stdout, args, _sources(checked))
     trace = report.trace if args.trace else None
     runner = ScenarioRunner(checked, report.observe, trace)
+    scenarios = select_scenarios(runner, args)
+    if not scenarios:
+        return 0 if scenarios is not None else 1
+    results = [runner.run(scenario, home) for scenario, home in scenarios]
+    report.summary(results)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def select_scenarios(runner, args):
+    """The scenarios `--scenario` asks for (all by default), or None after saying which
+    names do not exist; an empty list (after saying so) when the file has none."""
     scenarios = runner.scenarios()
     if args.scenario:
         wanted = set(args.scenario)
@@ -48,14 +59,11 @@ def run(args) -> int:
             names = ", ".join(repr(s.name) for s, _ in scenarios) or "none"
             print(f"error: no scenario named {', '.join(map(repr, sorted(missing)))} (scenarios: {names})",
                   file=sys.stderr)
-            return 1
+            return None
         scenarios = [(s, home) for s, home in scenarios if s.name in wanted]
     if not scenarios:
         print(f"{args.file}: no scenarios to run", file=sys.stderr)
-        return 0
-    results = [runner.run(scenario, home) for scenario, home in scenarios]
-    report.summary(results)
-    return 0 if all(r.ok for r in results) else 1
+    return scenarios
 
 
 def _sources(checked) -> dict[str, str]:
