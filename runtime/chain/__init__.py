@@ -14,6 +14,7 @@ module (see docs/chain.md for the formats and the decisions):
     executor      checking transactions (rejections) and running them into receipts
     storage       the SQLite file: one transaction per block
     node          a chain opened for reading and writing blocks
+    mining        proof of work on the ledger: mining headers, the coinbase, checking mined headers
     verify        replay from genesis, naming the first block that does not match
     reads         the node's read interface: signed read requests, access checks, answers
     arguments     Tabellion literals typed on the command line, and argument checks
@@ -33,6 +34,7 @@ __all__ = [
     "errors",
     "executor",
     "fast_decode",
+    "mining",
     "node",
     "reads",
     "rebuild",

@@ -20,7 +20,10 @@ Block 0 holds one entry instead of transactions: the genesis document,
 
 its access policy (`runtime.access.Policy`), its members (the first validator among
 them), the number of admin approvals a membership change needs, and its opening
-balances (allocations).
+balances (allocations). A proof-of-work chain's document has an eleventh field,
+its rules: `{"initial_target", "target_interval", "retarget_interval", "max_target",
+"max_adjustment", "max_future_drift", "issuance": {"initial_reward",
+"halving_interval", "cap", "currency"}}` (`world.pow_to_plain`).
 """
 
 from __future__ import annotations
@@ -77,9 +80,30 @@ class Header:
     state_root: bytes
     gas_used: int
     proposer: bytes
+    work: tuple | None = None  # proof of work: (target, coinbase recipient, coinbase amount, nonce)
+
+    def _fields(self) -> list:
+        return [BLOCK_DOMAIN, self.chain_id, self.height, self.previous, self.timestamp, self.tx_count,
+                self.tx_root, self.receipt_root, self.state_root, self.gas_used, self.proposer]
 
     def to_bytes(self) -> bytes:
-        return encode([BLOCK_DOMAIN, *attrs.astuple(self, recurse=False)])
+        if self.work is None:
+            return encode(self._fields())
+        return encode([*self._fields(), list(self.work)])
+
+    def work_bytes(self) -> bytes:
+        """The header bytes proof of work hashes with the nonce: the header with the nonce left out."""
+        if self.work is None:
+            raise ValueError("the header carries no proof of work")
+        return encode([*self._fields(), list(self.work[:3])])
+
+    @property
+    def target(self) -> int | None:
+        return None if self.work is None else self.work[0]
+
+    @property
+    def nonce(self) -> int | None:
+        return None if self.work is None else self.work[3]
 
     @property
     def hash(self) -> bytes:
@@ -110,12 +134,17 @@ def decode_header(data: bytes) -> Header:
         fields = decode(data)
     except MalformedEncoding as error:
         raise MalformedBlock(f"the header is not a canonical encoding ({error})") from None
-    if type(fields) is not tuple or len(fields) != 11 or fields[0] != BLOCK_DOMAIN:
-        raise MalformedBlock(f"the header is not a {BLOCK_DOMAIN} list of 11 fields")
+    if type(fields) is not tuple or len(fields) not in (11, 12) or fields[0] != BLOCK_DOMAIN:
+        raise MalformedBlock(f"the header is not a {BLOCK_DOMAIN} list of 11 fields (12 with proof of work)")
     header = Header(*fields[1:])
     kinds = (str, int, bytes, int, int, bytes, bytes, bytes, int, bytes)
     if not all(type(value) is kind for value, kind in zip(attrs.astuple(header, recurse=False), kinds)):
         raise MalformedBlock("a header field has the wrong type")
+    work = header.work
+    if work is not None and not (type(work) is tuple and len(work) == 4
+                                 and [type(v) for v in work] == [int, str, int, int]
+                                 and work[0] >= 1 and work[2] >= 0 and work[3] >= 0):
+        raise MalformedBlock("the proof-of-work field is not [target, recipient, amount, nonce]")
     if any(len(h) != 32 for h in (header.previous, header.tx_root, header.receipt_root, header.state_root)) \
             or len(header.proposer) != PUBLIC_KEY_SIZE or min(header.height, header.tx_count, header.gas_used) < 0:
         raise MalformedBlock("a header field is out of range")
@@ -218,12 +247,14 @@ class Genesis:
     members: tuple      # ((address, (roles...)), ...) sorted by address
     quorum: int
     allocations: tuple  # ((Party, Money), ...)
+    pow: dict | None = None  # proof-of-work rules (`world.pow_to_plain`); None: proof of authority
 
     def to_bytes(self) -> bytes:
         members = [[address, list(roles)] for address, roles in self.members]
         allocations = [[party, amount] for party, amount in self.allocations]
-        return encode([GENESIS_DOMAIN, self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.timestamp,
-                       self.block_gas_limit, members, self.quorum, allocations])
+        fields = [GENESIS_DOMAIN, self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.timestamp,
+                  self.block_gas_limit, members, self.quorum, allocations]
+        return encode(fields if self.pow is None else [*fields, self.pow])
 
 
 def decode_genesis(data: bytes) -> Genesis:
@@ -231,9 +262,10 @@ def decode_genesis(data: bytes) -> Genesis:
         fields = decode(data)
     except MalformedEncoding as error:
         raise MalformedBlock(f"the genesis document is not a canonical encoding ({error})") from None
-    if type(fields) is not tuple or len(fields) != 10 or fields[0] != GENESIS_DOMAIN:
-        raise MalformedBlock(f"the genesis document is not a {GENESIS_DOMAIN} list of 10 fields")
-    _, chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations = fields
+    if type(fields) is not tuple or len(fields) not in (10, 11) or fields[0] != GENESIS_DOMAIN:
+        raise MalformedBlock(f"the genesis document is not a {GENESIS_DOMAIN} list of 10 fields (11 with proof of work)")
+    _, chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations = fields[:10]
+    pow_plain = fields[10] if len(fields) == 11 else None
     try:
         policy = Policy.from_plain(policy)
     except ValueError as error:
@@ -245,6 +277,6 @@ def decode_genesis(data: bytes) -> Genesis:
                   and type(m[1]) is tuple and all(type(r) is str for r in m[1]) for m in members)
           and all(type(a) is tuple and len(a) == 2 and type(a[0]) is Party and type(a[1]) is Money
                   for a in allocations))
-    if not ok:
+    if not ok or not (pow_plain is None or type(pow_plain) is dict):
         raise MalformedBlock("a genesis field has the wrong type")
-    return Genesis(chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations)
+    return Genesis(chain_id, dev, policy, currency, timestamp, gas_limit, members, quorum, allocations, pow_plain)

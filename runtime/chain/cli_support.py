@@ -89,20 +89,21 @@ def load_signer(name: str, dev: bool, passphrase_file: str | None = None, keysto
 
 def validator_signer(chain, timestamp: int | None = None):
     """The key this node signs the next block with: of the keys named at `chain init`, the one
-    whose turn it is (proof of authority) for a block stamped `timestamp` (default: now)."""
+    whose turn it is (proof of authority) for a block stamped `timestamp` (default: now);
+    on a proof-of-work chain, the first of them, which mines."""
     recorded = (chain.storage.meta("validator_key") or b"").decode()
     names = [name for name in recorded.split(",") if name]
     if not names:
         if not chain.config.dev:
             raise ChainError("this chain has no validator key recorded for this node")
         names = [DEV_VALIDATOR]
-    turn = chain.proposer_for(chain.next_timestamp(timestamp))
+    turn = None if chain.config.pow is not None else chain.proposer_for(chain.next_timestamp(timestamp))
     loaded = chain.__dict__.setdefault("validator_keys", {})  # name -> KeyPair, loaded once per handle
     for name in names:
         keypair = loaded.get(name)
         if keypair is None:
             keypair = loaded[name] = _load_validator(name, chain.config.dev)
-        if keypair.address == turn:
+        if turn is None or keypair.address == turn:  # proof of work: this node's first key mines
             return keypair
     raise ChainError(f"it is {turn}'s turn to sign the next block, and this node holds no key for it "
                      f"(its keys: {', '.join(names)}); the turn passes on after a silence")
@@ -173,7 +174,11 @@ def submit(chain, tx, out=None):
     """Propose a block holding `tx`; return its receipt, or raise with the rejection."""
     out = out or sys.stdout
     timestamp = chain.next_timestamp()
-    result = chain.propose([tx], validator_signer(chain, timestamp), timestamp=timestamp)
+    if chain.config.pow is not None:  # mined by the sender; the coinbase pays the configured miner, else the sender
+        miner = chain.storage.meta("miner")
+        result = chain.propose([tx], tx.sender, timestamp=timestamp, miner=miner.decode() if miner else None)
+    else:
+        result = chain.propose([tx], validator_signer(chain, timestamp), timestamp=timestamp)
     if result.rejected:
         raise ChainError(f"transaction rejected: {result.rejected[0][1]}")
     if result.header is None:

@@ -18,6 +18,8 @@ import attrs
 from tabellion.runtime import gas
 from tabellion.runtime.access import MEMBERS, OPEN, Policy
 from tabellion.runtime.consensus.authority import DEFAULT_TIMEOUT, expected_proposer
+from tabellion.runtime.consensus.errors import BlockRejected
+from tabellion.runtime.consensus.work import PowParams
 from tabellion.runtime.keys import KeyPair, address_of
 from tabellion.runtime.ledger import GENESIS_TIME
 from tabellion.runtime.membership import MembershipRejected, genesis_membership
@@ -37,10 +39,11 @@ from .blocks import (
 from .commitment import Commitment, row_value, rows_of
 from .errors import ChainError, ChainStorageError, TransactionRejected
 from .executor import Executor
+from .mining import check_mined, coinbase_amount, mine_header, pay_coinbase, target_at
 from .rebuild import state_from_rows
 from .storage import Storage
 from .transactions import decode_transaction
-from .world import ChainConfig, ChainState
+from .world import ChainConfig, ChainState, pow_from_plain, pow_to_plain
 
 __all__ = ["TURN_TIMEOUT", "BlockResult", "Chain", "genesis_state", "run_transactions"]
 
@@ -61,7 +64,7 @@ class BlockResult:
 def genesis_state(genesis: Genesis) -> ChainState:
     """The state a genesis document describes: config, membership, opening balances."""
     config = ChainConfig(genesis.chain_id, genesis.dev, genesis.policy, genesis.currency,
-                         genesis.block_gas_limit)
+                         genesis.block_gas_limit, None if genesis.pow is None else pow_from_plain(genesis.pow))
     state = ChainState(config)
     state.chain_values["membership"] = genesis_membership(dict(genesis.members), quorum=genesis.quorum,
                                                           min_validators=1)
@@ -118,15 +121,19 @@ class Chain:
     def init(cls, directory, validator: KeyPair, *, dev: bool, chain_id: str, policy: Policy | None = None,
              members_only: bool = False, members=(), quorum: int = 1, currency: str = "EUR", allocations=(),
              timestamp: int | None = None, validator_name: str = "",
-             validator_roles=("admin", "validator")) -> Chain:
+             validator_roles=("admin", "validator"), pow: PowParams | None = None) -> Chain:
         """Create a chain in `directory`, its genesis signed by `validator`, with `members`.
 
         `policy` is the chain's read and write policy (default: open reads, and writes
         open or, with `members_only`, for writers only). `validator` holds
         `validator_roles`; `members` are (address, roles) pairs; `quorum` admin
         approvals apply a membership change. `validator_name` is the keystore name (or
-        comma-separated names) of the keys this node signs blocks with.
+        comma-separated names) of the keys this node signs blocks with. With `pow` the
+        chain is mined (proof of work, issuing `pow.issuance` in `currency`) instead of
+        signed in turn; `validator` still signs genesis.
         """
+        if pow is not None and pow.issuance.currency != currency:
+            raise ChainError(f"the issuance schedule pays {pow.issuance.currency}, not the chain's {currency}")
         if timestamp is None:
             timestamp = GENESIS_TIME.seconds if dev else int(time.time())
         if policy is None:
@@ -135,7 +142,8 @@ class Chain:
         for address, roles in members:
             seen[address] = tuple(sorted(set(seen.get(address, ())) | set(roles)))
         genesis = Genesis(chain_id, dev, policy, currency, timestamp, gas.BLOCK_GAS_LIMIT,
-                          tuple(sorted(seen.items())), quorum, tuple(allocations))
+                          tuple(sorted(seen.items())), quorum, tuple(allocations),
+                          None if pow is None else pow_to_plain(pow))
         try:
             genesis_state(genesis)
         except MembershipRejected as error:
@@ -222,15 +230,21 @@ class Chain:
     # -- adding blocks
 
     def propose(self, transactions, signer: KeyPair, timestamp: int | None = None,
-                allow_empty: bool = False) -> BlockResult:
+                allow_empty: bool = False, miner: str | None = None) -> BlockResult:
         """Check and run `transactions` (Transaction objects or bytes) into a block signed by `signer`.
 
         Rejected transactions are left out with their reasons; those that do not fit
         under the block gas limit are returned as deferred. No block is stored when
         nothing was included, unless `allow_empty`.
+
+        On a proof-of-work chain the block is mined instead: `signer` (a KeyPair or a
+        public key) is the miner named in the header, and the coinbase pays `miner`
+        (an address; default the signer's) the schedule's reward.
         """
         if self.broken:
             raise ChainError(f"this chain handle is unusable after an earlier failure ({self.broken}): reopen it")
+        if self.config.pow is not None:
+            return self._mine(transactions, signer, timestamp, allow_empty, miner)
         if not self.is_validator(signer.public_key):
             raise ChainError(f"key {address_of(signer.public_key)} is not a validator of this chain")
         head = self.head
@@ -251,7 +265,34 @@ class Chain:
         header = self._seal(included, receipts, signer, timestamp, height)
         return BlockResult(header, tuple(zip(included, receipts)), tuple(rejected), tuple(deferred))
 
-    def _seal(self, included, receipts, signer, timestamp, height) -> Header:
+    def _mine(self, transactions, signer, timestamp, allow_empty, miner) -> BlockResult:
+        """`propose` on a proof-of-work chain: pay the coinbase, run the transactions, mine the header."""
+        params = self.config.pow
+        public_key = signer if type(signer) is bytes else signer.public_key
+        recipient = miner or address_of(public_key)
+        head = self.head
+        timestamp = self.next_timestamp(timestamp)
+        height = head.height + 1
+        try:
+            target = target_at(params, height, head, self.timestamp_at)
+            work = (target, recipient, coinbase_amount(params, height), 0)
+            pay_coinbase(self.state, work)
+            included, receipts, rejected, deferred = run_transactions(
+                self.executor, transactions, Time(timestamp), height, self.config.block_gas_limit)
+        except BaseException:
+            self._undo({})
+            raise
+        if not included and not allow_empty:
+            self._undo({})
+            return BlockResult(None, (), tuple(rejected), tuple(deferred))
+        header = self._seal(included, receipts, public_key, timestamp, height, work)
+        return BlockResult(header, tuple(zip(included, receipts)), tuple(rejected), tuple(deferred))
+
+    def timestamp_at(self, height: int) -> int:
+        """The timestamp of stored block `height` (retargeting reads its ancestors')."""
+        return decode_header(self.storage.block(height)[1]).timestamp
+
+    def _seal(self, included, receipts, signer, timestamp, height, work=None) -> Header:
         touched = {}
         try:
             touched = self.commitment.touched(self.state.journal)
@@ -260,8 +301,17 @@ class Chain:
             receipt_blobs = [receipt_bytes(tx.hash, receipt) for tx, receipt in zip(included, receipts)]
             header = Header(self.config.chain_id, height, self.head.hash, timestamp, len(included),
                             merkle_root([tx.wire for tx in included]), merkle_root(receipt_blobs), state_root,
-                            sum(r.gas_used for r in receipts), signer.public_key)
-            proof = sign_header(header, signer)
+                            sum(r.gas_used for r in receipts), signer if work else signer.public_key, work)
+            if work is None:
+                proof = sign_header(header, signer)
+            else:
+                header = mine_header(header)
+                try:
+                    check_mined(self.config.pow, header, self.head, self.timestamp_at,
+                                None if self.config.dev else int(time.time()))
+                except BlockRejected as error:
+                    raise ChainError(f"block {height} is refused: {error.reason}") from None
+                proof = b""
             self.storage.write_block(height, header.hash, header.to_bytes(), proof,
                                      [(tx.hash, tx.wire, blob) for tx, blob in zip(included, receipt_blobs)],
                                      list(batch.items()))

@@ -4,7 +4,10 @@ For each block, in order: the header decodes and hashes to its stored hash, its
 height, chain id, previous hash and timestamp follow the block before, its
 proposer is the validator whose turn it was (proof of authority,
 `consensus.authority.check_block`, against the validators of the state before it)
-and the consensus proof is that proposer's signature; the stored transactions hash to their stored hashes and to
+and the consensus proof is that proposer's signature -- or, on a proof-of-work
+chain, the block carries the target the retarget rule requires, its work hash is
+below it and its coinbase within the issuance schedule (`mining.check_mined`),
+and the coinbase is issued before its transactions replay; the stored transactions hash to their stored hashes and to
 the header's transaction root, the stored receipts to its receipt root; every
 transaction passes the same checks as when it was proposed (signature, nonce,
 chain id...) and, run again, gives exactly the stored receipt; the gas adds up;
@@ -36,6 +39,7 @@ from .blocks import (
 from .commitment import Commitment, rows_of
 from .errors import TransactionRejected, VerificationFailed
 from .executor import Executor
+from .mining import check_mined, pay_coinbase
 from .node import TURN_TIMEOUT, genesis_state, run_transactions
 from .storage import Storage
 
@@ -70,6 +74,7 @@ class _Replay:
         self.progress = progress or (lambda height, head: None)
         self.writers: dict[bytes, int] = {}
         self.transactions = 0
+        self.timestamps: list[int] = []  # by height, for retargeting
 
     def run(self) -> VerifyReport:
         head = self.storage.head()
@@ -115,6 +120,16 @@ class _Replay:
                 fail("its previous hash is not the hash of block " + str(height - 1))
             if header.timestamp < previous.timestamp:
                 fail("its timestamp is earlier than the block before")
+            params = self.state.config.pow
+            if params is not None:
+                if header.work is None or proof != b"":
+                    fail("a block of a proof-of-work chain must carry a proof of work and no signature")
+                try:
+                    check_mined(params, header, previous, self.timestamps.__getitem__)
+                except BlockRejected as error:
+                    fail(f"the proof of work is refused: {error.reason}")
+                self.timestamps.append(header.timestamp)
+                return header
             try:
                 check_block(header.signed(proof), chain_id=previous.chain_id, validators=self.state.validators(),
                             previous_timestamp=previous.timestamp, timeout=TURN_TIMEOUT)
@@ -122,8 +137,11 @@ class _Replay:
                 fail(f"the consensus proof is refused: {error.reason}")
             except ValueError as error:  # no validators left: no block can be valid
                 fail(str(error))
+        if header.work is not None:
+            fail("a proof-of-authority block carries a proof of work")
         if not header.proof_ok(proof):
             fail("the consensus proof is not the proposer's signature of the header")
+        self.timestamps.append(header.timestamp)
         return header
 
     def _genesis(self, header):
@@ -185,6 +203,8 @@ class _Replay:
         stored_receipts = [receipt for _, _, receipt in rows]
         if any(type(r) is not bytes for r in stored_receipts) or merkle_root(stored_receipts) != header.receipt_root:
             fail("the stored receipts do not match the receipt root")
+        if header.work is not None:
+            pay_coinbase(self.state, header.work)
         try:
             included, receipts, _, _ = run_transactions(self.executor, [body for _, body, _ in rows],
                                                         Time(header.timestamp), height,

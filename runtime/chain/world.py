@@ -15,11 +15,13 @@ import hashlib
 import attrs
 from tabellion.runtime.access import Policy
 from tabellion.runtime.compiler.support import MISSING
+from tabellion.runtime.consensus.issuance import IssuanceSchedule
+from tabellion.runtime.consensus.work import PowParams
 from tabellion.runtime.encoding import encode
 from tabellion.runtime.state import WorldState
 from tabellion.runtime.values import Party
 
-__all__ = ["ChainConfig", "ChainState", "Code", "compile_code", "module_imports"]
+__all__ = ["ChainConfig", "ChainState", "Code", "compile_code", "module_imports", "pow_from_plain", "pow_to_plain"]
 
 
 @attrs.frozen
@@ -31,17 +33,46 @@ class ChainConfig:
     policy: Policy
     currency: str
     block_gas_limit: int
+    pow: PowParams | None = None  # proof-of-work rules; None on a proof-of-authority chain
 
     def to_plain(self) -> list:
-        return [self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.block_gas_limit]
+        plain = [self.chain_id, self.dev, self.policy.to_plain(), self.currency, self.block_gas_limit]
+        if self.pow is not None:
+            plain.append(pow_to_plain(self.pow))
+        return plain
 
     @classmethod
     def from_plain(cls, plain) -> ChainConfig:
-        chain_id, dev, policy, currency, block_gas_limit = plain
+        if type(plain) is not tuple or len(plain) not in (5, 6):
+            raise ValueError("not a chain config")
+        chain_id, dev, policy, currency, block_gas_limit = plain[:5]
         if not (type(chain_id) is str and type(dev) is bool and type(currency) is str
                 and type(block_gas_limit) is int):
             raise ValueError("not a chain config")
-        return cls(chain_id, dev, Policy.from_plain(policy), currency, block_gas_limit)
+        pow_params = pow_from_plain(plain[5]) if len(plain) == 6 else None
+        return cls(chain_id, dev, Policy.from_plain(policy), currency, block_gas_limit, pow_params)
+
+
+_POW_FIELDS = ("initial_target", "target_interval", "retarget_interval", "max_target", "max_adjustment",
+               "max_future_drift")
+
+
+def pow_to_plain(params: PowParams) -> dict:
+    """A proof-of-work chain's rules as a plain map (genesis document and chain row)."""
+    plain = {name: getattr(params, name) for name in _POW_FIELDS}
+    plain["issuance"] = params.issuance.to_plain()
+    return plain
+
+
+def pow_from_plain(plain) -> PowParams:
+    """The PowParams of `pow_to_plain`; ValueError if `plain` is not one."""
+    if type(plain) is not dict or set(plain) != {*_POW_FIELDS, "issuance"} or type(plain["issuance"]) is not dict:
+        raise ValueError("not proof-of-work parameters")
+    try:
+        issuance = IssuanceSchedule.from_plain(plain["issuance"])
+    except TypeError as error:
+        raise ValueError(f"not an issuance schedule ({error})") from None
+    return PowParams(issuance=issuance, **{name: plain[name] for name in _POW_FIELDS})
 
 
 @attrs.frozen

@@ -3,6 +3,8 @@
     chain init DIR [--dev] [--chain-id ID] [--preset NAME | --read open|members --write open|members]
                    [--admin KEY]... [--validator KEY]... [--quorum N]
                    [--member KEY[:ROLE,...]]... [--allocate PARTY=AMOUNT]... [--currency CODE]
+                   [--consensus work [--target-interval S] [--retarget N] [--reward X] [--halving N]
+                    [--cap X] [--difficulty-bits B] [--miner KEY|ADDRESS]]
     chain status DIR [--as KEY]
     chain blocks DIR [--from N] [--limit N] [--as KEY]
     chain show DIR BLOCK|TX [--as KEY]   a height, or a block or transaction hash (or its first hex digits)
@@ -58,6 +60,24 @@ def add_arguments(parser) -> None:
     init.add_argument("--allocate", metavar="PARTY=AMOUNT", action="append", default=[],
                       help="an opening balance, e.g. alice=1_000 EUR (repeatable)")
     init.add_argument("--currency", default="EUR", metavar="CODE", help="the native currency (default EUR)")
+    work = init.add_argument_group("proof of work (--consensus work; a public chain)")
+    work.add_argument("--consensus", choices=("authority", "work"), default="authority",
+                      help="how blocks are made: signed in turn by validators (authority, the default) or mined "
+                           "(work; needs an open write policy)")
+    work.add_argument("--target-interval", type=int, default=60, metavar="S",
+                      help="seconds a block should take (default 60)")
+    work.add_argument("--retarget", type=int, default=100, metavar="N",
+                      help="blocks between difficulty retargets (default 100)")
+    work.add_argument("--reward", default="50", metavar="X",
+                      help="the first blocks' coinbase, in the native currency (default 50)")
+    work.add_argument("--halving", type=int, default=2_000, metavar="N",
+                      help="blocks between halvings of the reward (default 2_000)")
+    work.add_argument("--cap", default="180_000", metavar="X",
+                      help="the most all coinbases issue together (default 180_000)")
+    work.add_argument("--difficulty-bits", type=int, default=4, metavar="B",
+                      help="the genesis difficulty: 2**B hashes a block on average (default 4: milliseconds)")
+    work.add_argument("--miner", metavar="KEY|ADDRESS",
+                      help="who this node's coinbases pay (default: the --as key of each command that makes a block)")
     from ..chain.cli_support import add_reader_arguments
 
     for name, summary in (("status", "summarize a chain"), ("verify", "replay a chain from genesis and check it")):
@@ -199,10 +219,13 @@ def _init(args) -> int:
     bad = {role for _, roles in members for role in roles} - set(MEMBER_ROLES)
     if bad:
         raise ChainError(f"unknown role(s) {', '.join(sorted(bad))}: roles are {', '.join(MEMBER_ROLES)}")
+    pow_params = _pow_params(args, policy, names)
     chain = Chain.init(args.directory, validator, dev=args.dev, chain_id=chain_id, policy=policy,
                        members=members, quorum=args.quorum, currency=args.currency, allocations=allocations,
-                       validator_name=",".join(args.validator), validator_roles=validator_roles)
+                       validator_name=",".join(args.validator), validator_roles=validator_roles, pow=pow_params)
     with chain:
+        if args.miner:
+            chain.storage.set_meta("miner", names.party(args.miner).name.encode())
         mode = f"{policy.name}: read {policy.read}, write {policy.write}" + ("; development mode" if args.dev else "")
         print(f"created chain '{chain_id}' in {args.directory} ({mode})")
         print(f"genesis     {chain.head.hash.hex()}")
@@ -212,7 +235,61 @@ def _init(args) -> int:
         members = chain.state.membership["members"]
         if len(members) > 1:
             print(f"members     {len(members)} (quorum {args.quorum})")
+        if pow_params is not None:
+            print(f"consensus   {_work_summary(pow_params)}")
     return 0
+
+
+def _pow_params(args, policy, names):
+    """The PowParams `chain init --consensus work` asks for (None for proof of authority)."""
+    from tabellion.lang.types import MoneyT
+
+    from ..access import OPEN
+    from ..chain.arguments import parse_literal
+    from ..chain.errors import ChainError
+    from ..consensus.issuance import IssuanceSchedule
+    from ..consensus.work import HASH_SPACE, PowParams
+
+    if args.consensus != "work":
+        given = [flag for flag, value, default in (
+            ("--target-interval", args.target_interval, 60), ("--retarget", args.retarget, 100),
+            ("--reward", args.reward, "50"), ("--halving", args.halving, 2_000), ("--cap", args.cap, "180_000"),
+            ("--difficulty-bits", args.difficulty_bits, 4), ("--miner", args.miner, None)) if value != default]
+        if given:
+            raise ChainError(f"only with --consensus work: {', '.join(given)}")
+        return None
+    if policy.write != OPEN:
+        raise ChainError("a proof-of-work chain is public: its write policy must be open (--preset public)")
+
+    def amount(flag, text):
+        text = text.strip()
+        if not any(c.isalpha() for c in text):
+            text = f"{text} {args.currency}"
+        money = parse_literal(text, MoneyT(args.currency), names.party, flag)
+        if money.units <= 0:
+            raise ChainError(f"{flag}: the amount must be positive")
+        return money.units
+
+    if not 0 <= args.difficulty_bits <= 255:
+        raise ChainError("--difficulty-bits takes 0 to 255")
+    try:
+        schedule = IssuanceSchedule(amount("--reward", args.reward), args.halving, amount("--cap", args.cap),
+                                    args.currency)
+        return PowParams(initial_target=HASH_SPACE >> args.difficulty_bits, issuance=schedule,
+                         target_interval=args.target_interval, retarget_interval=args.retarget)
+    except ValueError as error:
+        raise ChainError(f"invalid proof-of-work rules: {error}") from None
+
+
+def _work_summary(params) -> str:
+    from ..consensus.work import expected_hashes
+    from ..numeric import Money
+
+    issuance = params.issuance
+    return (f"proof of work: {params.target_interval} s blocks, retarget every {params.retarget_interval}, "
+            f"difficulty {expected_hashes(params.initial_target):_} at genesis; "
+            f"reward {Money(issuance.initial_reward, issuance.currency)} halving every {issuance.halving_interval:_} "
+            f"blocks, capped at {Money(issuance.cap, issuance.currency)}")
 
 
 def _policy(args):
@@ -284,6 +361,14 @@ def _status(args) -> int:
         print(f"state root   {head.state_root.hex()}")
         print(f"genesis      {(chain.storage.meta('genesis') or b'').hex()}")
         print(f"currency     {config.currency}; block gas limit {config.block_gas_limit:_}")
+        if config.pow is not None:
+            from ..consensus.work import expected_hashes
+            from ..numeric import Money
+
+            print(f"consensus    {_work_summary(config.pow)}")
+            if head.work is not None:
+                print(f"difficulty   {expected_hashes(head.work[0]):_} hashes a block at the head; "
+                      f"{Money(state.issued.get(config.currency, 0), config.currency)} issued in all")
         for address in state.validators():
             print(f"validator    {names.show(address)}")
         print(f"members      {len(membership['members'])} (membership changes need {membership['quorum']} "
@@ -378,6 +463,11 @@ def _show_block(storage, height: int) -> None:
                          ("state root", header.state_root.hex()), ("gas used", f"{header.gas_used:_}"),
                          ("proof", proof.hex())):
         print(f"  {label:<13} {value}")
+    if header.work is not None:
+        target, recipient, amount, nonce = header.work
+        print(f"  {'target':<13} {target:#066x} (difficulty {max(1, 2**256 // target):_})")
+        print(f"  {'coinbase':<13} {amount} minor units to {recipient}")
+        print(f"  {'nonce':<13} {nonce}")
     rows = storage.transactions(height)
     if height == 0:
         if len(rows) != 1:
@@ -403,6 +493,13 @@ def _show_genesis(document: bytes) -> None:
         print(f"    member        {address} ({', '.join(roles)})")
     for party, amount in genesis.allocations:
         print(f"    allocation    {party} {amount}")
+    if genesis.pow is not None:
+        from ..chain.world import pow_from_plain
+
+        try:
+            print(f"    consensus     {_work_summary(pow_from_plain(genesis.pow))}")
+        except ValueError as error:
+            print(f"    consensus     proof of work, with invalid rules ({error})")
 
 
 def _summary(body: bytes, receipt: bytes | None) -> tuple:
