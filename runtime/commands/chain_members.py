@@ -53,7 +53,7 @@ def _list(args) -> int:
     from ..access import Action, Membership
     from ..chain.cli_support import read_request
     from ..membership import proposal_status
-    from .chain import _reading
+    from .chain_reads import reading as _reading
 
     chain, reads, reader, names = _reading(args)
     with chain:
