@@ -45,13 +45,20 @@ FAUCET = "faucet"
 
 
 class ChainLedger:
-    """The DevLedger interface over a dev chain: each change is a signed transaction in a block."""
+    """The DevLedger interface over a chain: each change is a signed transaction in a block.
 
-    def __init__(self, chain: Chain, gas_limit: int = gas.DEFAULT_GAS_LIMIT):
-        if not chain.config.dev:
+    Parties sign with development keys (scoped by scenario, see `begin`), so the chain
+    must be in dev mode, unless `keys` is given: an object with `address(name)` and
+    `keypair(name)` that resolves party names (`tabellion repl --chain` passes the
+    keystore's, with development keys as the fallback on a dev chain).
+    """
+
+    def __init__(self, chain: Chain, gas_limit: int = gas.DEFAULT_GAS_LIMIT, keys=None):
+        if keys is None and not chain.config.dev:
             raise ChainError("scenarios sign with development keys: the chain must be in dev mode "
                              "(create one with `tabellion chain init DIR --dev`)")
         self.chain = chain
+        self.keys = keys
         validator_signer(chain)  # fails early when this node holds no validator key
         self.now: Time = max(Time(chain.head.timestamp), GENESIS_TIME)
         self.gas_limit = gas_limit
@@ -89,15 +96,19 @@ class ChainLedger:
         name = party.name
         if is_address(name):
             return party
-        address = self._keypair(name).address
+        address = self.keys.address(name) if self.keys is not None else self._keypair(name).address
         self.names.setdefault(address, name)
         self.seen.add(address)
         return interned_party(address)
 
     def _keypair(self, name: str):
+        if self.keys is not None:
+            return self.keys.keypair(name)
         return dev_keypair(f"{self.scope}/{name}" if self.scope else name)
 
     def fund(self, party: Party, amount: Money) -> None:
+        if not self.chain.config.dev:
+            raise ChainError("`fund` creates money: only a dev chain (`tabellion chain init DIR --dev`) allows it")
         receipt = self._submit(Party(FAUCET), Fund(self.address(party), amount))
         if not receipt.ok:
             raise ChainError(f"fund failed: {receipt.reason}")
@@ -106,9 +117,11 @@ class ChainLedger:
         info = compiled.info
         values = {name: self._to_chain(value) for name, value in args.items()}
         for role in info.roles:
-            values.setdefault(role, [self.address(Party(role))])
+            if role not in values:
+                values[role] = [self.address(Party(role))]
         for name in info.parties:
-            values.setdefault(name, self.address(Party(name)))
+            if name not in values:
+                values[name] = self.address(Party(name))
         checked = compiled.checked
         payload = Deploy(os.path.basename(checked.module.path), checked.source, module_imports(checked), info.name,
                          values, paying)

@@ -99,6 +99,18 @@ def _as(session, argument):
                                                        *WORD_OPERATORS, "true", "false", "import"):
         session.printer.error(f"'{argument}' is not a party name (lower-case letters, digits and _)")
         return False
+    if session.on_chain:
+        from ..chain.errors import ChainError
+
+        try:
+            address = session.ledger.address(Party(argument)).name
+        except ChainError as error:
+            session.printer.error(str(error))
+            return False
+        session.party = argument
+        session.printer.line(f"calls and deploys without `by` now sign as {argument}, and so do reads "
+                             f"(address {address[:12]}...)")
+        return True
     session.party = argument
     session.printer.line(f"calls and deploys without `by` now run as {argument}")
     return True
@@ -116,15 +128,27 @@ def _parties(session, argument):
                 roles.setdefault(value.name, []).append(f"{param} of {label}")
     rows = []
     for name in session.parties():
-        party = Party(name)
+        party = _party_address(session, name)
         held = [str(Money(units, currency)) for (owner, currency), units in sorted(state.balances.items(),
                 key=lambda kv: kv[0][1]) if owner == party and units] or [str(Money(0, state.native))]
         mark = "*" if name == session.party else " "
-        rows.append((f"{mark} {name}", ", ".join(held), "; ".join(roles.get(name, ()))))
+        rows.append((f"{mark} {name}", ", ".join(held), "; ".join(roles.get(party.name, ()))))
     if not rows:
         session.printer.line("no parties yet: `fund alice 100 EUR` names one")
     session.printer.table(rows)
     return True
+
+
+def _party_address(session, name: str) -> Party:
+    """The party `name` stands for: itself on the development ledger, its key's address on a chain."""
+    if not session.on_chain:
+        return Party(name)
+    from ..chain.errors import ChainError
+
+    try:
+        return session.ledger.address(Party(name))
+    except ChainError:
+        return Party(name)
 
 
 def _balances(session, argument):
@@ -167,6 +191,8 @@ def _state(session, argument):
         session.printer.error(f"no contract '{argument}' to show" if argument else
                               f"which contract? :state NAME ({known})")
         return False
+    if session.on_chain:
+        return _chain_state(session, address)
     instance = state.instances[address]
     label = next((f"{n} = " for n, a in session.context.instances.items() if a == address), "")
     session.printer.line(f"{label}{address}: {instance.name}, deployed by {instance.deployer}, "
@@ -187,6 +213,63 @@ def _state(session, argument):
     return True
 
 
+def _use(session, argument):
+    """`:use NAME ADDRESS`: name a contract already on the chain, so that steps can call it."""
+    name, _, address = argument.partition(" ")
+    address = address.strip()
+    if not session.on_chain:
+        session.printer.error(":use names a contract already on a chain: start with --chain DIR")
+        return False
+    if not _PARTY_NAME.match(name) or not address:
+        session.printer.error("usage: :use NAME ADDRESS")
+        return False
+    instance = session.ledger.state.instances.get(Party(address))
+    if instance is None:
+        session.printer.error(f"no contract at {address} on this chain")
+        return False
+    if instance.name not in session.contracts():
+        session.printer.error(f"{address} is a {instance.name}: :load the file that declares it first")
+        return False
+    env = session.checker.env
+    if name in env.scenario.instances or env.scope.lookup(name):
+        session.printer.error(f"'{name}' is already bound")
+        return False
+    env.scenario.instances[name] = instance.name
+    session.context.instances[name] = instance.address
+    session.printer.line(f"{name} = {instance.address}: {instance.name}, deployed by {instance.deployer}")
+    return True
+
+
+def _chain_state(session, address) -> bool:
+    """`:state` on a chain: the contract as the node's read interface shows it to the `:as` party."""
+    from .. import access
+
+    request = session.read_request(access.Action.READ_STATE, access.Contract(address.name))
+    try:
+        view = session.reads.state(request, address.name)
+    except access.AccessDenied as error:
+        session.printer.error(error.decision.reason)
+        return False
+    label = next((f"{n} = " for n, a in session.context.instances.items() if a == address), "")
+    reader = f"read as {session.party}" if session.party else "read anonymously"
+    session.printer.line(f"{label}{address}: {view.name}, deployed by {view.deployer}, "
+                         f"balance {', '.join(map(str, view.balances))}  ({reader})")
+    info = session.ledger.state.instances[address].contract.info
+    rows = [(f"param {name}", "=", show(view.params[name])) for name in info.params if name in view.params]
+    rows += [(f"party {name}", "=", show(view.params[name])) for name in info.parties if name in view.params]
+    rows += [(f"role {name}", "=", "[" + ", ".join(str(p) for p in members) + "]")
+             for name, members in view.roles.items()]
+    for name, value in view.fields.items():
+        if isinstance(value, access.AccessDenied):
+            shown = f"(denied: {value.decision.reason})"
+        else:
+            shown = "(not set)" if value is None else show(value)
+        hidden = f"   (visible to {', '.join(info.state[name].visible_to)})" if info.state[name].visible_to else ""
+        rows.append((f"state {name}", "=", shown + hidden))
+    session.printer.table(rows)
+    return True
+
+
 def _count(session, argument, default: int = 10):
     if not argument:
         return default
@@ -200,6 +283,8 @@ def _events(session, argument):
     count = _count(session, argument)
     if count is None:
         return False
+    if session.on_chain:
+        return _chain_events(session, count)
     rows = []
     for height, receipt in enumerate(session.ledger.receipts, 1):
         for event in receipt.events:
@@ -210,10 +295,44 @@ def _events(session, argument):
     return True
 
 
+def _chain_events(session, count: int) -> bool:
+    from .. import access
+
+    found = session.reads.events(session.read_request(access.Action.READ_EVENTS, access.Events(None)))
+    rows = [(f"#{height}", address, f"{name}({', '.join(f'{k}: {show(v)}' for k, v in values)})")
+            for height, _, address, name, values in found[-count:]]
+    if not rows:
+        session.printer.line("no events on the chain yet")
+    session.printer.table(rows)
+    return True
+
+
+def _chain_blocks(session, count: int) -> bool:
+    """The chain's own last `count` blocks, with the step that made each one in this session."""
+    from .. import access
+    from ..keys import address_of
+    from ..temporal import Time
+
+    chain = session.chain
+    start = max(chain.height - count + 1, 0)
+    found = session.reads.blocks(session.read_request(access.Action.READ_BLOCKS, access.Block(None)), start)
+    rows = []
+    for height, block_hash, header in found:
+        text = session.blocks.get(height, (None, ""))[1] if height else "genesis"
+        rows.append((f"#{height}", block_hash.hex()[:16], str(Time(header.timestamp)),
+                     f"{header.tx_count} tx", f"gas {header.gas_used:_}", address_of(header.proposer)[:12], text))
+    session.printer.line(f"chain {chain.config.chain_id} in {session.chain_dir}: height {chain.height}, "
+                         f"head {found[-1][1].hex()[:16] if found else '?'}")
+    session.printer.table(rows)
+    return True
+
+
 def _blocks(session, argument):
     count = _count(session, argument)
     if count is None:
         return False
+    if session.on_chain:
+        return _chain_blocks(session, count)
     rows = []
     for height, receipt in enumerate(session.ledger.receipts, 1):
         when, text = session.blocks.get(height, ("", ""))
@@ -268,7 +387,13 @@ def _trace(session, argument):
 # ---------------------------------------------------------------- history
 
 
+_FINAL = "the chain's blocks are final: nothing is undone (a new transaction can change the state back)"
+
+
 def _undo(session, argument):
+    if session.on_chain:
+        session.printer.error(f"cannot undo on a chain: {_FINAL}")
+        return False
     undone = session.undo()
     if not undone:
         session.printer.line("nothing to undo")
@@ -279,6 +404,10 @@ def _undo(session, argument):
 
 
 def _reset(session, argument):
+    if session.on_chain:
+        session.printer.error(f"cannot reset a chain: {_FINAL}; for a fresh one, "
+                              "`tabellion chain init DIR --dev` and `tabellion repl --chain DIR`")
+        return False
     session.reset()
     names = ", ".join(session.checked.contracts) or "none"
     session.printer.line(f"a fresh ledger: balances, instances and bindings cleared (contracts kept: {names})")
@@ -348,11 +477,16 @@ COMMANDS = (
     ReplCommand("state", "state [CONTRACT]", "params, roles and state of a deployed contract",
                 "CONTRACT is an instance name (w), an address (Film#1) or a contract deployed once; "
                 "without it, the contract deployed last without a name.", _state),
+    ReplCommand("use", "use NAME ADDRESS", "name a contract already on the chain (--chain)",
+                "On a chain, `:use w tb1...` binds w to the contract at that address (deployed by an "
+                "earlier session or another tool), so that `call w.entry(...)` and `w.field` work; "
+                "its contract must be loaded.", _use),
     ReplCommand("events", "events [N]", "the last N events (10)",
                 "Events of the transactions on the ledger, with their block.", _events),
     ReplCommand("blocks", "blocks [N]", "the last N transactions (10)",
                 "Each transaction is one block on the development ledger; a call that fails at the prompt "
-                "takes none.", _blocks),
+                "takes none. On a chain (--chain DIR): the chain's own last N blocks, failed transactions "
+                "included.", _blocks),
     ReplCommand("gas", "gas", "the last transaction's gas, by statement",
                 "Gas used by the last deploy or call (failed ones too), broken down by the statements a call "
                 "ran; a straight-line block's fixed cost counts where the block is entered.", _gas),
@@ -360,9 +494,9 @@ COMMANDS = (
                 "With trace on, each statement is printed with its file and line as it runs.", _trace),
     ReplCommand("undo", "undo", "go back to before the last step that changed something",
                 "Removes the last transaction, funding, clock move or binding (and the expectations after "
-                "it) by replaying the session without it.", _undo),
+                "it) by replaying the session without it. Refused on a chain: blocks are final.", _undo),
     ReplCommand("reset", "reset", "a fresh ledger, keeping the contracts",
-                "Clears balances, deployed contracts, names bound and the step log.", _reset),
+                "Clears balances, deployed contracts, names bound and the step log. Refused on a chain.", _reset),
     ReplCommand("save", "save FILE", "write the session as a .sc file with a scenario",
                 "Writes the session's contracts (without their own scenarios) and one scenario holding every "
                 "step that succeeded; `tabellion run FILE` replays it to the same balances.", _save),

@@ -39,8 +39,11 @@ class Printer:
     def __init__(self, out, color: bool = False):
         self.out = out
         self.color = color
+        self.rename = None  # on a chain: text -> text with parties' addresses shown as their names
 
     def line(self, text: str = "") -> None:
+        if self.rename is not None:
+            text = self.rename(text)
         self.out.write(text + "\n")
         self.out.flush()
 

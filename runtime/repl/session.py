@@ -10,6 +10,10 @@ The log keeps every step that succeeded. Whatever must rewind — `:undo`, `:rel
 a new version of a contract, Ctrl-C during a call — replays the log from scratch on
 a fresh ledger: the engine is deterministic, so the replay reaches the same state,
 and the log is exactly the scenario that `:save` writes.
+
+On a persistent chain (`chain` given; `repl/chain.py`) the ledger is the chain's
+`ChainLedger`: every transaction is a block, failed ones included, and nothing
+rewinds — `rebuild` only re-checks against new contracts, keeping the bindings.
 """
 
 from __future__ import annotations
@@ -74,8 +78,18 @@ class _Outcome:
 class Session:
     """Everything one `tabellion repl` knows; `execute(text)` runs one input."""
 
-    def __init__(self, out, color: bool = False, party: str | None = None):
+    def __init__(self, out, color: bool = False, party: str | None = None, chain=None,
+                 passphrase_file: str | None = None):
         self.printer = Printer(out, color)
+        self.chain = chain          # an open runtime.chain.node.Chain, or None: the development ledger
+        self.chain_dir = None
+        if chain is not None:
+            from .chain import Reads, chain_ledger, renamer
+
+            self.chain_dir = str(chain.directory)
+            self.chain_ledger = chain_ledger(chain, passphrase_file)
+            self.reads = Reads(chain)
+            self.printer.rename = renamer(self.chain_ledger)
         self.source = SessionSource()
         self.checked = compile_source("", MODULE_PATH)
         self.log: list[LoggedStep] = []
@@ -93,9 +107,25 @@ class Session:
     def _fresh_runtime(self) -> None:
         self.checker = StepChecker(self.checked)
         self.runner = SessionRunner(self, self.checked, self._trace)
-        self.ledger = DevLedger()
-        self.context = ScenarioContext(self.runner, self.ledger)
+        if self.chain is not None:
+            from .chain import ReplChainContext
+
+            self.ledger = self.chain_ledger
+            self.context = ReplChainContext(self.runner, self.ledger, self)
+        else:
+            self.ledger = DevLedger()
+            self.context = ScenarioContext(self.runner, self.ledger)
         self.blocks: dict[int, tuple] = {}  # height -> (time, the step's text)
+
+    @property
+    def on_chain(self) -> bool:
+        return self.chain is not None
+
+    def read_request(self, action, resource):
+        """The bytes of a read request signed by the `:as` party (None: anonymous)."""
+        from .chain import sign_request
+
+        return sign_request(self, action, resource)
 
     # -- one input
 
@@ -112,7 +142,8 @@ class Session:
                 ok = self._input(text)
         except KeyboardInterrupt:
             self.rebuild()
-            self.printer.line("interrupted: nothing changed")
+            self.printer.line("interrupted: the chain keeps the blocks already made (see :blocks)" if self.on_chain
+                              else "interrupted: nothing changed")
             ok = False
         except Exception as error:  # noqa: BLE001 - a bug in Tabellion must not end the session
             self.printer.error(f"internal error: {type(error).__name__}: {error} — this is a bug in Tabellion, "
@@ -201,7 +232,10 @@ class Session:
             info = checked.contracts.get(name)
             for entry in info.entries.values() if info is not None else ():
                 self.printer.line(f"  entry {entry.name}{entry_signature(entry)}")
-        if redeployed:
+        if redeployed and self.on_chain:
+            self.printer.line(f"note: the instances of {', '.join(redeployed)} already on the chain keep their "
+                              "code; later deploys use the new version")
+        elif redeployed:
             self.printer.line(f"redeployed {', '.join(redeployed)}: replayed {count - len(dropped)} of {count} steps")
         for entry, reason in dropped:
             self.printer.line(f"dropped: {' '.join(entry.text.split())}  ({reason})")
@@ -234,9 +268,11 @@ class Session:
         self._gas_trace = []
         result = self.runner.step(node, self.context, None)
         receipts = tuple(ledger.receipts[count:])
-        if result.ok:
+        if result.ok or self.on_chain:  # on a chain a failed transaction has its block too: blocks are final
             for number in range(height + 1, ledger.height + 1):
                 self.blocks[number] = (ledger.now, result.text)
+            if not result.ok:
+                self.checker.restore(saved)
         else:  # a failed transaction takes no block at the prompt: nothing changes
             del ledger.receipts[count:]
             ledger.height = height
@@ -294,6 +330,9 @@ class Session:
 
         Ctrl-C is held off meanwhile: a replay cut short would lose the steps not yet replayed.
         """
+        if self.on_chain:
+            self._recheck()
+            return []
         with _sigint_held():
             old, self.log = self.log, []
             self._fresh_runtime()
@@ -305,6 +344,21 @@ class Session:
                 else:
                     dropped.append((entry, outcome.reason))
         return dropped
+
+    def _recheck(self) -> None:
+        """On a chain nothing is replayed (blocks are final): new contracts, the same bindings and instances."""
+        saved = self.checker.save()
+        self.checker = StepChecker(self.checked)
+        self.checker.restore(saved)
+        self.runner = SessionRunner(self, self.checked, self._trace)
+        self.context.runner = self.runner
+        if self.chain.broken:  # an interrupted block left the handle unusable: open the chain again
+            from ..chain.node import Chain
+
+            directory = self.chain.directory
+            self.chain.close()
+            self.chain = self.ledger.chain = Chain.open(directory)
+            self.reads.chain = self.chain
 
     def undo(self) -> list[LoggedStep]:
         """Remove the last step that changed something (and the expectations after it); replay."""
@@ -369,9 +423,14 @@ class Session:
             found.update(v.name for v in instance.params.values() if isinstance(v, Party))
             found.add(instance.deployer.name)
         found.update(ref.name for ref in self.checked.refs.values() if ref.kind == "scenario_party")
+        found -= {str(a) for a in state.instances}
+        if self.on_chain:  # addresses print as the names they were given
+            from .chain import display_name
+
+            found = {display_name(self.ledger, address) for address in found}
         if self.party:
             found.add(self.party)
-        return sorted(found - {str(a) for a in state.instances})
+        return sorted(found)
 
 
 @contextmanager

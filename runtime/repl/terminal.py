@@ -88,7 +88,9 @@ def _prompt_session(session):
 
     def toolbar() -> str:
         party = session.party or "default"
-        return f" as {party} | block {session.ledger.height} | {session.ledger.now} | chain dev | :help "
+        where = (f"chain {session.chain.config.chain_id} ({session.chain_dir})" if session.on_chain
+                 else "chain dev")
+        return f" as {party} | block {session.ledger.height} | {session.ledger.now} | {where} | :help "
 
     def continuation(width, line_number, is_soft_wrap) -> str:
         return "." * (width - 1) + " "

@@ -301,10 +301,107 @@ def test_help_quit_and_unknown_commands(here):
     assert "\n2\n" not in out  # nothing after :quit runs
 
 
-def test_chain_is_not_available_yet(tmp_path):
+def tabellion(cwd, *args):
+    """Run `tabellion ARGS` with TABELLION_HOME=cwd; (exit status, stdout, stderr)."""
+    env = dict(os.environ, TABELLION_HOME=str(cwd), NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "tabellion.runtime.cli", *args], capture_output=True, text=True,
+                          timeout=60, cwd=cwd, env=env, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def dev_chain(here):
+    status, out, err = tabellion(here, "chain", "init", "dev", "--dev", "--chain-id", "repl-dev")
+    assert status == 0, out + err
+    return here
+
+
+def test_chain_steps_are_signed_transactions_in_blocks(dev_chain):
+    status, out, err = repl(dev_chain, *SETUP, "call v.deposit(1 EUR) by alice paying 2 EUR", "v.held",
+                            ":blocks", "balance(alice)", args=["--chain", "dev"])
+    assert status == 1, out + err  # the failed call
+    assert err == ""
+    address = re.search(r"deployed at (tb1[0-9a-f]{40})", out).group(1)
+    assert "ok   call v.deposit(30 EUR) by alice paying 30 EUR" in out
+    assert "FAIL call v.deposit(1 EUR) by alice paying 2 EUR" in out
+    assert "\n30.00 EUR\n" in out and "\n70.00 EUR\n" in out
+    assert "pay 30.00 EUR alice -> " + address in out  # parties print as their names, contracts as addresses
+    # :blocks lists the chain's own blocks; the failed call has one too (blocks are final)
+    assert "chain repl-dev in dev: height 4" in out
+    assert re.search(r"#4 .* 1 tx .*call v\.deposit\(1 EUR\) by alice paying 2 EUR", out)
+
+    status, verified, err = tabellion(dev_chain, "chain", "verify", "dev")
+    assert status == 0, verified + err
+    assert "verified dev: 5 blocks, 4 transactions" in verified
+    status, blocks, err = tabellion(dev_chain, "chain", "blocks", "dev")
+    assert status == 0 and len(blocks.strip().split("\n")) == 1 + 5  # a header, genesis and four blocks
+    status, show, err = tabellion(dev_chain, "chain", "show", "dev", "3")
+    assert status == 0 and "call" in show, show + err
+
+
+def test_chain_refuses_undo_and_reset_and_a_new_session_sees_the_state(dev_chain):
+    status, out, err = repl(dev_chain, *SETUP, ":undo", ":reset", "v.held", args=["--chain", "dev"])
+    assert status == 1
+    assert "error: cannot undo on a chain: the chain's blocks are final" in out
+    assert "error: cannot reset a chain: the chain's blocks are final" in out
+    assert out.rstrip().endswith("30.00 EUR")  # nothing was undone
+    address = re.search(r"deployed at (tb1[0-9a-f]{40})", out).group(1)
+
+    status, out, err = repl(dev_chain, ":load vault.sc", f":state {address}", f":use w {address}",
+                            "w.held", "call w.deposit(5 EUR) by alice paying 5 EUR", "expect w.held == 35 EUR",
+                            "expect balance(alice) == 65 EUR", ":parties", args=["--chain", "dev"])
+    assert status == 0, out + err
+    assert f"{address}: Vault, deployed by alice, balance 30.00 EUR  (read anonymously)" in out
+    assert "state held    =  30.00 EUR" in out
+    assert f"w = {address}: Vault, deployed by alice" in out
+    assert "\n30.00 EUR\n" in out and "ok   expect w.held == 35 EUR" in out
+    assert "keeper of w" in out and "bob" in out
+    status, held, err = tabellion(dev_chain, "query", address, "held", "--chain", "dev")
+    assert (status, held) == (0, "35.00 EUR\n"), err
+    assert tabellion(dev_chain, "chain", "verify", "dev")[0] == 0
+
+
+SECRET = """\
+contract Diary {
+    party owner
+    state note: Text = "dear diary" visible to owner
+    entry write(text: Text) by owner { note = text }
+}
+"""
+
+
+def test_chain_reads_are_access_checked_and_signed_by_the_as_party(dev_chain):
+    (dev_chain / "diary.sc").write_text(SECRET)
+    status, out, err = repl(dev_chain, "deploy d = Diary(owner: ann) by ann", "d.note", ":state d", ":as ann",
+                            "d.note", args=["diary.sc", "--chain", "dev"])
+    assert status == 1, out + err
+    assert "error: access denied: field 'note' of contract" in out  # anonymous: refused
+    assert re.search(r"state note +=  \(denied: access denied: field 'note' .*\(visible to owner\)", out)
+    assert 'calls and deploys without `by` now sign as ann' in out
+    assert out.count('"dear diary"') == 1
+
+
+def test_chain_as_needs_a_known_key_and_fund_needs_a_dev_chain(here):
+    assert tabellion(here, "keys", "new", "notary")[0] == 0
+    status, out, err = tabellion(here, "chain", "init", "land", "--preset", "public", "--validator", "notary",
+                                 "--chain-id", "land")
+    assert status == 0, out + err
+    status, out, err = repl(here, ":as alice", ":as notary", "fund notary 5 EUR", "deploy v = Vault(keeper: notary)",
+                            "call v.deposit(0 EUR)", "expect v.held == 0 EUR", args=["vault.sc", "--chain", "land"])
+    assert status == 1, out + err
+    assert "error: unknown party 'alice': use an address (tb1...) or the name of a key in the keystore" in out
+    assert "calls and deploys without `by` now sign as notary" in out
+    assert "FAIL fund notary 5 EUR" in out and "only a dev chain" in out
+    assert "ok   deploy v = Vault(keeper: notary) by notary" in out  # signed with the keystore's key
+    assert "ok   call v.deposit(0 EUR) by notary" in out and "ok   expect v.held == 0 EUR" in out
+    status, verified, err = tabellion(here, "chain", "verify", "land")
+    assert status == 0 and "2 transactions" in verified, verified + err
+
+
+def test_chain_that_does_not_exist(tmp_path):
     status, out, err = repl(tmp_path, "1", args=["--chain", "somewhere"])
-    assert status == 2
-    assert "--chain is not available yet" in err and out == ""
+    assert status == 1 and out == ""
+    assert err.startswith("error: ")
 
 
 def test_an_empty_session_exits_0(tmp_path):
