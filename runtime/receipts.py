@@ -49,7 +49,6 @@ class Receipt:
     kind: str = "call"
     entry: str | None = None
     caller: object = None
-    gas_by_line: tuple = ()   # ((line, gas), ...) when traced
 
     @property
     def ok(self) -> bool:
