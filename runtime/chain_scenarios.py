@@ -35,7 +35,7 @@ from .keys import dev_keypair, is_address
 from .ledger import GENESIS_TIME, ClockError
 from .numeric import Money
 from .receipts import Receipt
-from .scenarios import ScenarioContext, ScenarioResult, ScenarioRunner
+from .scenarios import ScenarioContext, ScenarioRunner
 from .temporal import Duration, Time
 from .values import Party, Record
 
@@ -200,22 +200,9 @@ class ChainContext(ScenarioContext):
 class ChainScenarioRunner(ScenarioRunner):
     """A ScenarioRunner whose scenarios all play on one ChainLedger."""
 
-    def run(self, scenario, home, ledger=None) -> ScenarioResult:
-        from tabellion.lang import ast
-
+    def prepare(self, scenario, ledger) -> tuple:
         ledger.begin(scenario.name)
-        context = ChainContext(self, ledger)
-        self.observer("scenario", (scenario, home))
-        results = []
-        for step in scenario.steps:
-            result = self.step(step, context, home)
-            results.append(result)
-            self.observer("step", result)
-            if not result.ok and not isinstance(step, ast.Expect):
-                break
-        outcome = ScenarioResult(scenario.name, home, tuple(results), ledger)
-        self.observer("end", outcome)
-        return outcome
+        return ledger, ChainContext(self, ledger)
 
 
 _ADDRESS = re.compile(r"tb1[0-9a-f]{40}")

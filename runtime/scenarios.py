@@ -112,9 +112,13 @@ class ScenarioRunner:
         found.extend((s, None) for s in self.checked.scenarios)
         return found
 
-    def run(self, scenario: ast.Scenario, home: str | None, ledger: DevLedger | None = None) -> ScenarioResult:
+    def prepare(self, scenario: ast.Scenario, ledger) -> tuple:
+        """The ledger and context a scenario plays on (a fresh development ledger by default)."""
         ledger = ledger or DevLedger(self.native)
-        context = ScenarioContext(self, ledger)
+        return ledger, ScenarioContext(self, ledger)
+
+    def run(self, scenario: ast.Scenario, home: str | None, ledger: DevLedger | None = None) -> ScenarioResult:
+        ledger, context = self.prepare(scenario, ledger)
         self.observer("scenario", (scenario, home))
         results = []
         for step in scenario.steps:
