@@ -32,11 +32,11 @@ from .chain.world import module_imports
 from .commands.run import Report, select_scenarios
 from .errors import TabellionError
 from .keys import dev_keypair, is_address
-from .ledger import GENESIS_TIME, ClockError
+from .ledger import GENESIS_TIME, ScenarioClock
 from .numeric import Money
 from .receipts import Receipt
 from .scenarios import ScenarioContext, ScenarioRunner
-from .temporal import Duration, Time
+from .temporal import Time
 from .values import Party, Record
 
 __all__ = ["ChainLedger", "run_on_chain"]
@@ -44,7 +44,7 @@ __all__ = ["ChainLedger", "run_on_chain"]
 FAUCET = "faucet"
 
 
-class ChainLedger:
+class ChainLedger(ScenarioClock):
     """The DevLedger interface over a chain: each change is a signed transaction in a block.
 
     Parties sign with development keys (scoped by scenario, see `begin`), so the chain
@@ -135,16 +135,6 @@ class ChainLedger:
              gas_limit=None, trace=None) -> Receipt:
         payload = Call(self.address(address), entry, tuple(self._to_chain(value) for value in args), paying)
         return self._submit(by, payload, gas_limit)
-
-    def wait(self, duration: Duration) -> None:
-        if duration.seconds < 0:
-            raise ClockError(f"the clock never goes back (wait {duration})")
-        self.now = self.now + duration
-
-    def set_time(self, moment: Time) -> None:
-        if moment < self.now:
-            raise ClockError(f"the clock never goes back: it is already {self.now}, later than {moment}")
-        self.now = moment
 
     def balance(self, party: Party, currency: str | None = None) -> Money:
         return self.chain.state.balance(self.address(party), currency)

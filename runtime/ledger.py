@@ -16,7 +16,7 @@ from .state import WorldState
 from .temporal import Duration, Time, parse_time
 from .values import Party
 
-__all__ = ["DevLedger", "GENESIS_TIME"]
+__all__ = ["DevLedger", "ScenarioClock", "ClockError", "GENESIS_TIME"]
 
 GENESIS_TIME = parse_time("2026-01-01T00:00Z")
 
@@ -25,7 +25,23 @@ class ClockError(TabellionError):
     """The clock was asked to go back."""
 
 
-class DevLedger:
+class ScenarioClock:
+    """A scenario's clock (`now`): it moves forward by `wait` and `at`, never back."""
+
+    now: Time
+
+    def wait(self, duration: Duration) -> None:
+        if duration.seconds < 0:
+            raise ClockError(f"the clock never goes back (wait {duration})")
+        self.now = self.now + duration
+
+    def set_time(self, moment: Time) -> None:
+        if moment < self.now:
+            raise ClockError(f"the clock never goes back: it is already {self.now}, later than {moment}")
+        self.now = moment
+
+
+class DevLedger(ScenarioClock):
     def __init__(self, native_currency: str = "EUR", gas_limit: int = gas.DEFAULT_GAS_LIMIT):
         self.state = WorldState(native_currency)
         self.engine = Engine(self.state)
@@ -58,16 +74,6 @@ class DevLedger:
                                    self.height, trace)
         self.receipts.append(receipt)
         return receipt
-
-    def wait(self, duration: Duration) -> None:
-        if duration.seconds < 0:
-            raise ClockError(f"the clock never goes back (wait {duration})")
-        self.now = self.now + duration
-
-    def set_time(self, moment: Time) -> None:
-        if moment < self.now:
-            raise ClockError(f"the clock never goes back: it is already {self.now}, later than {moment}")
-        self.now = moment
 
     def balance(self, party: Party, currency: str | None = None) -> Money:
         return self.state.balance(party, currency)
