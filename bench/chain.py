@@ -137,11 +137,14 @@ def bench_state_root(accounts, rounds=5):
     from tabellion.runtime.chain.executor import Executor
     from tabellion.runtime.chain.node import run_transactions
     from tabellion.runtime.chain.world import ChainConfig, ChainState
+    from tabellion.runtime.membership import genesis_membership
     from tabellion.runtime.merkle import StateTree
     from tabellion.runtime.temporal import Time
 
     config = ChainConfig(CHAIN_ID, True, Policy.preset("public"), "EUR", 10**8)
     state = ChainState(config)
+    state.chain_values["membership"] = genesis_membership(
+        {dev_keypair("validator").address: ("admin", "validator")}, quorum=1, min_validators=1)
     rng = random.Random(accounts)
     owners = [Party("tb1" + rng.randbytes(20).hex()) for _ in range(accounts)]
     for owner in owners:
