@@ -86,7 +86,16 @@ def plain_loop():
     return total
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+
+    global N, CALLS, RECEIPTS
+    parser = argparse.ArgumentParser(description="engine against plain Python")
+    parser.add_argument("--iterations", type=int, default=N)
+    parser.add_argument("--calls", type=int, default=CALLS)
+    parser.add_argument("--receipts", type=int, default=RECEIPTS)
+    options = parser.parse_args(argv)
+    N, CALLS, RECEIPTS = options.iterations, options.calls, options.receipts
     checked = compile_source(SOURCE, "bench.sc")
     compiled = compile_module(checked)
     engine = Engine()
