@@ -53,3 +53,15 @@ class Receipt:
     @property
     def ok(self) -> bool:
         return self.status == SUCCESS
+
+    def effect_lines(self, show=None) -> list[str]:
+        """What the transaction did, one line each: the deploy, events, payments, the
+        value returned; `show` renders a value (default: as Tabellion source)."""
+        if show is None:
+            from .values import format_value as show
+        lines = [f"deployed at {self.address}"] if self.address is not None else []
+        lines += [f"event {event}" for event in self.events]
+        lines += [f"pay {t.amount} {t.source} -> {t.target}" for t in self.transfers]
+        if self.value is not None:
+            lines.append(f"returned {show(self.value)}")
+        return lines

@@ -120,7 +120,6 @@ class Report:
         self.write(f'scenario "{scenario.name}"{where}')
 
     def _step(self, result) -> None:
-        from ..values import format_value
 
         receipt = result.receipt
         mark = "ok  " if result.ok else "FAIL"
@@ -147,14 +146,8 @@ class Report:
         for line in result.detail:
             self.write(f"         {line}")
         if receipt is not None and receipt.ok:
-            if receipt.address is not None:
-                self.write(f"         deployed at {receipt.address}")
-            for event in receipt.events:
-                self.write(f"         event {event}")
-            for transfer in receipt.transfers:
-                self.write(f"         pay {transfer.amount} {transfer.source} -> {transfer.target}")
-            if receipt.value is not None:
-                self.write(f"         returned {format_value(receipt.value)}")
+            for effect in receipt.effect_lines():
+                self.write(f"         {effect}")
         self._payments(receipt)
 
     def _payments(self, receipt) -> None:

@@ -96,14 +96,8 @@ class Printer:
             self.line(f"{indent}{binding}")
 
     def receipt_effects(self, receipt, indent: str = "       ") -> None:
-        if receipt.address is not None:
-            self.line(f"{indent}deployed at {receipt.address}")
-        for event in receipt.events:
-            self.line(f"{indent}event {event}")
-        for transfer in receipt.transfers:
-            self.line(f"{indent}pay {transfer.amount} {transfer.source} -> {transfer.target}")
-        if receipt.value is not None:
-            self.line(f"{indent}returned {show(receipt.value)}")
+        for effect in receipt.effect_lines(show):
+            self.line(f"{indent}{effect}")
 
     def trace(self, span, source, instance) -> None:
         located, text = source.locate(span)
